@@ -1,0 +1,32 @@
+package org.feathers4j;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the sync plugin tells about itself through {@link Application#sync()}: its type, when it
+ * is ready, its connection state and last error, and its counters.
+ */
+public interface SyncStatus {
+
+    /** The adapter type, e.g. {@code "redis"}, {@code "amqp"}, {@code "memory"}. */
+    String type();
+
+    /**
+     * Completes when the adapter can publish and receive. Stays pending while the broker is
+     * unreachable and being retried; fails with a clear cause on errors retrying cannot fix.
+     */
+    CompletableFuture<Void> ready();
+
+    /** The connection state, e.g. {@code CONNECTING}, {@code CONNECTED}, {@code DISCONNECTED}, {@code FAILED}, {@code CLOSED}. */
+    String state();
+
+    /** The last connection or publish error, or {@code null}. */
+    Throwable lastError();
+
+    /** Counters by name: sent, received, dropped, duplicates, gaps and adapter-specific ones. */
+    Map<String, Long> counters();
+
+    /** Stops syncing and releases the adapter's connections. */
+    CompletableFuture<Void> close();
+}
