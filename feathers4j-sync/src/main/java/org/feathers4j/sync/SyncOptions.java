@@ -1,0 +1,175 @@
+package org.feathers4j.sync;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The options of sync, with their defaults:
+ *
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code uri}</td><td>required for {@link Sync#of(SyncOptions)}</td><td>the broker; its scheme picks the adapter</td></tr>
+ *   <tr><td>{@code key}</td><td>{@code feathers-sync}</td><td>channel, exchange, subject or collection prefix</td></tr>
+ *   <tr><td>{@code serializer}</td><td>{@link SyncSerializer#json()}</td><td>bytes on the wire</td></tr>
+ *   <tr><td>{@code contextFilter}</td><td>{@link ContextFilter#defaults()}</td><td>what of the context is sent</td></tr>
+ *   <tr><td>{@code maxMessageBytes}</td><td>1 MiB</td><td>larger messages are not sent, and dropped when received</td></tr>
+ *   <tr><td>{@code bufferSize}</td><td>10,000</td><td>messages an adapter holds while disconnected; the oldest are dropped beyond it</td></tr>
+ *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
+ *   <tr><td>{@code option(name, value)}</td><td>none</td><td>adapter-specific options, see each adapter's README</td></tr>
+ * </table>
+ *
+ * <p>A mutable builder: configure it, then hand it to {@link Sync#of(SyncOptions)}, which takes a copy.
+ */
+public final class SyncOptions {
+
+    /** The default key: channel, exchange or subject name shared with Node feathers-sync. */
+    public static final String DEFAULT_KEY = "feathers-sync";
+
+    private String uri;
+    private String key = DEFAULT_KEY;
+    private SyncSerializer serializer = SyncSerializer.json();
+    private ContextFilter contextFilter = ContextFilter.defaults();
+    private int maxMessageBytes = 1024 * 1024;
+    private int bufferSize = 10_000;
+    private String instanceId = UUID.randomUUID().toString();
+    private final Map<String, Object> adapterOptions = new LinkedHashMap<>();
+
+    /** Options with the defaults and no URI. */
+    public SyncOptions() {
+    }
+
+    /** Options with the defaults and this URI. */
+    public static SyncOptions uri(String uri) {
+        return new SyncOptions().setUri(uri);
+    }
+
+    /** The broker URI, or {@code null}. */
+    public String uri() { return uri; }
+
+    /** Sets the broker URI. */
+    public SyncOptions setUri(String uri) { this.uri = uri; return this; }
+
+    /** The key (channel, exchange, subject). */
+    public String key() { return key; }
+
+    /** Sets the key. */
+    public SyncOptions key(String key) {
+        if (key == null || key.isBlank()) throw new IllegalArgumentException("sync key must not be empty");
+        this.key = key;
+        return this;
+    }
+
+    /** The serializer. */
+    public SyncSerializer serializer() { return serializer; }
+
+    /** Sets the serializer. */
+    public SyncOptions serializer(SyncSerializer serializer) {
+        this.serializer = Objects.requireNonNull(serializer, "serializer");
+        return this;
+    }
+
+    /** The context filter. */
+    public ContextFilter contextFilter() { return contextFilter; }
+
+    /** Sets the context filter. */
+    public SyncOptions contextFilter(ContextFilter filter) {
+        this.contextFilter = Objects.requireNonNull(filter, "contextFilter");
+        return this;
+    }
+
+    /** The size limit of one message in bytes. */
+    public int maxMessageBytes() { return maxMessageBytes; }
+
+    /** Sets the size limit of one message in bytes. */
+    public SyncOptions maxMessageBytes(int bytes) {
+        if (bytes < 64) throw new IllegalArgumentException("maxMessageBytes must be at least 64, got " + bytes);
+        this.maxMessageBytes = bytes;
+        return this;
+    }
+
+    /** How many messages an adapter buffers while disconnected. */
+    public int bufferSize() { return bufferSize; }
+
+    /** Sets how many messages an adapter buffers while disconnected ({@code 0}: none). */
+    public SyncOptions bufferSize(int messages) {
+        if (messages < 0) throw new IllegalArgumentException("bufferSize must be >= 0, got " + messages);
+        this.bufferSize = messages;
+        return this;
+    }
+
+    /** This instance's id on the wire. */
+    public String instanceId() { return instanceId; }
+
+    /** Sets this instance's id on the wire (default: a random UUID). */
+    public SyncOptions instanceId(String id) {
+        if (id == null || id.isBlank()) throw new IllegalArgumentException("instanceId must not be empty");
+        this.instanceId = id;
+        return this;
+    }
+
+    /** Sets an adapter-specific option, e.g. {@code option("collection", "events")}. */
+    public SyncOptions option(String name, Object value) {
+        adapterOptions.put(Objects.requireNonNull(name, "name"), value);
+        return this;
+    }
+
+    /** The adapter-specific options; unmodifiable. */
+    public Map<String, Object> options() { return Collections.unmodifiableMap(adapterOptions); }
+
+    /** An adapter-specific option, or {@code fallback} when unset. */
+    @SuppressWarnings("unchecked")
+    public <T> T optionOr(String name, T fallback) {
+        Object v = adapterOptions.get(name);
+        return v == null ? fallback : (T) v;
+    }
+
+    /**
+     * The URI parsed, with its scheme checked.
+     *
+     * @throws IllegalArgumentException if the URI is missing or malformed
+     */
+    public URI parsedUri() {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("sync needs a 'uri' such as redis://localhost:6379, amqp://localhost, "
+                    + "nats://localhost:4222, mongodb://localhost/db or memory://name");
+        }
+        try {
+            URI u = new URI(uri.trim());
+            if (u.getScheme() == null) throw new IllegalArgumentException("sync uri '" + redact(uri) + "' has no scheme");
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("sync uri '" + redact(uri) + "' is malformed: " + e.getReason(), e);
+        }
+    }
+
+    /** A copy of these options. */
+    public SyncOptions copy() {
+        SyncOptions c = new SyncOptions();
+        c.uri = uri;
+        c.key = key;
+        c.serializer = serializer;
+        c.contextFilter = contextFilter;
+        c.maxMessageBytes = maxMessageBytes;
+        c.bufferSize = bufferSize;
+        c.instanceId = instanceId;
+        c.adapterOptions.putAll(adapterOptions);
+        return c;
+    }
+
+    /** The URI with any password replaced by {@code ***}, for logs and messages. */
+    public static String redact(String uri) {
+        if (uri == null) return null;
+        return uri.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+    }
+
+    @Override
+    public String toString() {
+        return "SyncOptions{uri=" + redact(uri) + ", key=" + key + ", options=" + adapterOptions.keySet() + "}";
+    }
+}

@@ -1,0 +1,307 @@
+package org.feathers4j.sync.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.feathers4j.AppService;
+import org.feathers4j.Application;
+import org.feathers4j.EventInterceptor;
+import org.feathers4j.HookContext;
+import org.feathers4j.Method;
+import org.feathers4j.Params;
+import org.feathers4j.SyncStatus;
+import org.feathers4j.hooks.HookType;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncMessage;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncState;
+import org.feathers4j.sync.spi.SyncAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of sync. Outgoing: intercepts every standard and declared custom service event,
+ * serializes it with the next sequence number and emits {@code sync-out} with the bytes (which
+ * the adapter publishes). Incoming: takes {@code sync-in} bytes, checks size, shape, service path
+ * and sequence, rebuilds the context locally and emits the event on the local service.
+ */
+public final class SyncEngine implements SyncStatus, EventInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+
+    private final Application app;
+    private final SyncOptions options;
+    private final String type;
+    private final SyncAdapter adapter; // null for an event-based custom adapter
+    private final CompletableFuture<Void> customReady;
+    private final Object sendLock = new Object();
+    private final Object receiveLock = new Object();
+    private final OriginTracker tracker = new OriginTracker();
+    private long seq;
+    private volatile boolean closed;
+
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong sendFailed = new AtomicLong();
+    private final AtomicLong notSerializable = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+
+    private SyncEngine(Application app, SyncOptions options, String type, SyncAdapter adapter,
+                       CompletableFuture<Void> customReady) {
+        this.app = app;
+        this.options = options;
+        this.type = type;
+        this.adapter = adapter;
+        this.customReady = customReady;
+    }
+
+    /** Installs sync on an app with an adapter: interceptor, sync-in/out routes, adapter start. */
+    public static SyncEngine install(Application app, SyncOptions options, SyncAdapter adapter) {
+        SyncEngine engine = new SyncEngine(app, options, adapter.type(), adapter, null);
+        engine.register();
+        app.on(Sync.SYNC_OUT, args -> engine.publish(args));
+        adapter.start(bytes -> app.emit(Sync.SYNC_IN, (Object) bytes));
+        return engine;
+    }
+
+    /** Installs sync on an app whose adapter listens to {@code sync-out} and emits {@code sync-in} itself. */
+    public static SyncEngine installEventBased(Application app, SyncOptions options, String type,
+                                               CompletableFuture<Void> ready) {
+        SyncEngine engine = new SyncEngine(app, options, type, null, ready);
+        engine.register();
+        return engine;
+    }
+
+    private void register() {
+        app.sync(this);
+        app.on(Sync.SYNC_IN, args -> {
+            if (args.length > 0) receive(args[0]);
+        });
+        app.mixin(service -> service.interceptEvents(this));
+    }
+
+    /** The options this engine runs with. */
+    public SyncOptions options() {
+        return options;
+    }
+
+    // ---- outgoing ------------------------------------------------------------------------
+
+    @Override
+    public boolean intercept(AppService service, String event, Object data, HookContext ctx) {
+        if (closed || ctx.isFromSync()) return false;
+        if (Boolean.FALSE.equals(ctx.get(Sync.SYNC)) || Boolean.FALSE.equals(ctx.params().get(Sync.SYNC))) return false;
+        if (adapter != null && adapter.state() == SyncState.FAILED) return false; // deliver locally rather than lose it
+        Map<String, Object> wireContext;
+        try {
+            wireContext = options.contextFilter().toWire(ctx);
+        } catch (RuntimeException e) {
+            return notSent(service, event, "its context could not be filtered", e);
+        }
+        byte[] bytes;
+        synchronized (sendLock) {
+            long next = seq + 1;
+            try {
+                bytes = options.serializer().serialize(
+                        new SyncMessage(event, service.path(), data, wireContext, options.instanceId(), next));
+            } catch (Exception | StackOverflowError e) {
+                return notSent(service, event, "it could not be serialized", e);
+            }
+            if (bytes.length > options.maxMessageBytes()) {
+                return notSent(service, event, "it is " + bytes.length + " bytes, over maxMessageBytes "
+                        + options.maxMessageBytes(), null);
+            }
+            seq = next;
+            app.emit(Sync.SYNC_OUT, (Object) bytes);
+        }
+        if (adapter == null) sent.incrementAndGet(); // an event-based adapter publishes on its own
+        return true;
+    }
+
+    private boolean notSent(AppService service, String event, String why, Throwable e) {
+        notSerializable.incrementAndGet();
+        LOG.error("sync: '{} {}' was not sent to other instances because {}; emitted on this instance only",
+                service.path(), event, why, e);
+        return false;
+    }
+
+    private void publish(Object[] args) {
+        if (args.length == 0 || !(args[0] instanceof byte[] bytes)) return;
+        adapter.publish(bytes).whenComplete((v, e) -> {
+            if (e == null) {
+                sent.incrementAndGet();
+            } else {
+                long n = sendFailed.incrementAndGet();
+                if (n == 1 || n % 1000 == 0) LOG.warn("sync: {} message(s) could not be published so far; last: {}", n, e.getMessage());
+            }
+        });
+    }
+
+    // ---- incoming ------------------------------------------------------------------------
+
+    /** Handles one incoming message (bytes, or a String for event-based adapters); never throws. */
+    public void receive(Object payload) {
+        try {
+            synchronized (receiveLock) {
+                receiveLocked(payload);
+            }
+        } catch (RuntimeException e) {
+            drop("a listener or the context rebuild failed: " + e, payload instanceof byte[] b ? b : null, e);
+        }
+    }
+
+    private void receiveLocked(Object payload) {
+        byte[] bytes;
+        if (payload instanceof byte[] b) bytes = b;
+        else if (payload instanceof String s) bytes = s.getBytes(StandardCharsets.UTF_8);
+        else {
+            drop("payload is a " + (payload == null ? "null" : payload.getClass().getName()) + ", not bytes", null, null);
+            return;
+        }
+        if (bytes.length > options.maxMessageBytes()) {
+            drop("it is " + bytes.length + " bytes, over maxMessageBytes " + options.maxMessageBytes(), null, null);
+            return;
+        }
+        SyncMessage m;
+        try {
+            m = options.serializer().deserialize(bytes);
+        } catch (Exception | StackOverflowError e) {
+            drop("it could not be decoded: " + e.getMessage(), bytes, null);
+            return;
+        }
+        if (m == null || m.event() == null || m.path() == null) {
+            drop("it has no event or path", bytes, null);
+            return;
+        }
+        AppService service = app.lookup(m.path()).orElse(null);
+        if (service == null) {
+            drop("no service at path '" + m.path() + "' on this instance", bytes, null);
+            return;
+        }
+        if (m.origin() != null && m.seq() != null) {
+            OriginTracker.Verdict v = tracker.check(m.origin(), m.seq());
+            if (v == OriginTracker.Verdict.DUPLICATE) {
+                duplicates.incrementAndGet();
+                return;
+            }
+            if (v == OriginTracker.Verdict.LATE) late.incrementAndGet();
+        }
+        HookContext ctx = rebuild(service, m);
+        received.incrementAndGet();
+        service.emitLocal(m.event(), m.data(), ctx);
+    }
+
+    private void drop(String why, byte[] bytes, Throwable e) {
+        long n = dropped.incrementAndGet();
+        String sample = bytes == null ? "" : " (first bytes: " + preview(bytes) + ")";
+        if (n <= 100 || n % 1000 == 0) LOG.warn("sync: dropped an incoming message because {}{}; {} dropped so far", why, sample, n, e);
+    }
+
+    private static String preview(byte[] bytes) {
+        int n = Math.min(bytes.length, 80);
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            int c = bytes[i] & 0xff;
+            sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+        return sb.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private HookContext rebuild(AppService service, SyncMessage m) {
+        Map<String, Object> c = m.context() == null ? Map.of() : m.context();
+        Method method = c.get("method") instanceof String s ? Method.byName(s) : null;
+        Params params = new Params();
+        if (c.get("params") instanceof Map<?, ?> p) {
+            for (Map.Entry<?, ?> e : ((Map<Object, Object>) p).entrySet()) {
+                String k = String.valueOf(e.getKey());
+                Object v = e.getValue();
+                switch (k) {
+                    case "query" -> params.query(v instanceof Map<?, ?> q ? (Map<String, Object>) q : null);
+                    case "provider" -> params.provider(v == null ? null : String.valueOf(v));
+                    case "route" -> params.route(v instanceof Map<?, ?> r ? (Map<String, Object>) r : null);
+                    case "headers" -> params.headers(v instanceof Map<?, ?> h ? (Map<String, Object>) h : null);
+                    case "user" -> params.user(v);
+                    case "authentication" -> params.authentication(v);
+                    case "connection" -> { } // a connection belongs to the instance that has it
+                    default -> params.set(k, v);
+                }
+            }
+        }
+        HookContext ctx = new HookContext(app, service, method, params);
+        ctx.fromSync(true);
+        ctx.type(typeOf(c.get("type")));
+        ctx.id(c.get("id"));
+        ctx.data(c.get("data"));
+        if (c.containsKey("result")) ctx.result(c.get("result"));
+        ctx.dispatch(c.get("dispatch"));
+        ctx.event(m.event());
+        return ctx;
+    }
+
+    private static HookType typeOf(Object t) {
+        if (t instanceof String s) {
+            for (HookType h : HookType.values()) if (h.typeName().equals(s)) return h;
+        }
+        return HookType.AFTER;
+    }
+
+    // ---- status --------------------------------------------------------------------------
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return adapter != null ? adapter.ready() : customReady;
+    }
+
+    @Override
+    public String state() {
+        if (closed) return SyncState.CLOSED.name();
+        if (adapter != null) return adapter.state().name();
+        if (customReady.isCompletedExceptionally()) return SyncState.FAILED.name();
+        return customReady.isDone() ? SyncState.CONNECTED.name() : SyncState.CONNECTING.name();
+    }
+
+    @Override
+    public Throwable lastError() {
+        return adapter == null ? null : adapter.lastError();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("sent", sent.get());
+        c.put("sendFailed", sendFailed.get());
+        c.put("notSent", notSerializable.get());
+        c.put("received", received.get());
+        c.put("dropped", dropped.get());
+        c.put("duplicates", duplicates.get());
+        synchronized (receiveLock) {
+            c.put("gaps", tracker.gaps());
+        }
+        c.put("late", late.get());
+        if (adapter != null) c.putAll(adapter.counters());
+        return c;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        if (closed) return CompletableFuture.completedFuture(null);
+        closed = true;
+        for (AppService s : app.services().values()) s.interceptEvents(null);
+        return adapter == null ? CompletableFuture.completedFuture(null) : adapter.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Sync{" + type + ", " + state() + "}";
+    }
+}

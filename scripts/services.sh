@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Makes sure the brokers the tests need are up on 127.0.0.1, installing them from the
+# distribution's packages (Debian/Ubuntu) where missing. Safe to run repeatedly.
+# Source it or run it: scripts/services.sh [redis] [rabbitmq] [nats] [node]  (no argument: all)
+set -euo pipefail
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && exec 3>&- 3<&-; }
+
+wait_port() { # port seconds name
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do port_open "$1" && return 0; sleep 0.1; done
+  log "$3 did not open port $1 within $2 s"; return 1
+}
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
+APT_UPDATED=""
+apt_install() {
+  command -v apt-get >/dev/null || { log "cannot install $* (no apt-get): install it and rerun"; return 1; }
+  if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq >&2; APT_UPDATED=1; fi
+  log "installing $* from the distribution's packages"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >&2
+}
+
+ensure_redis() {
+  port_open 6379 && return 0
+  command -v redis-server >/dev/null || apt_install redis-server
+  log "starting redis-server on 127.0.0.1:6379"
+  mkdir -p /tmp/feathers4j-redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --dir /tmp/feathers4j-redis --logfile /tmp/feathers4j-redis/redis.log
+  wait_port 6379 20 redis
+}
+
+ensure_rabbitmq() {
+  port_open 5672 && return 0
+  command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+  log "starting rabbitmq-server on :5672"
+  $SUDO rabbitmq-server -detached >&2 || true
+  wait_port 5672 90 rabbitmq
+  # the port opens before the app is fully up; wait for it
+  for _ in $(seq 1 60); do $SUDO rabbitmqctl -q status >/dev/null 2>&1 && break; sleep 1; done
+}
+
+ensure_nats() {
+  port_open 4222 && return 0
+  command -v nats-server >/dev/null || apt_install nats-server
+  local bin; bin=$(command -v nats-server)
+  log "starting nats-server (JetStream) on 127.0.0.1:4222"
+  mkdir -p /tmp/feathers4j-nats
+  nohup "$bin" -a 127.0.0.1 -p 4222 -js -sd /tmp/feathers4j-nats -l /tmp/feathers4j-nats/nats.log >/dev/null 2>&1 &
+  wait_port 4222 20 nats
+}
+
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  local dir; dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/interop/node"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing the Node peers of the interop tests (npm ci in interop/node)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+}
+
+main() {
+  local wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=(redis rabbitmq nats node)
+  for s in "${wanted[@]}"; do "ensure_$s"; done
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi
