@@ -98,7 +98,9 @@ public class FeathersError extends RuntimeException {
     public static FeathersError convert(Throwable t) {
         Throwable u = unwrap(t);
         if (u instanceof FeathersError fe) return fe;
-        return new GeneralError(u == null ? "Unknown error" : String.valueOf(u.getMessage()), null, null, u);
+        if (u == null) return new GeneralError("Unknown error", null, null, null);
+        // an exception without a message (e.g. a bare NullPointerException) is named by its class
+        return new GeneralError(u.getMessage() != null ? u.getMessage() : u.toString(), null, null, u);
     }
 
     /** Strips {@link CompletionException} and {@link ExecutionException} wrappers. */
