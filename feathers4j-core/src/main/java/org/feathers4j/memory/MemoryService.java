@@ -1,5 +1,7 @@
 package org.feathers4j.memory;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -65,6 +67,7 @@ public class MemoryService implements Service {
         return result(() -> {
             if (data instanceof Collection<?> many) {
                 if (!options.multi()) throw new MethodNotAllowed("Can not create multiple entries");
+                for (Object d : many) record(d); // all or nothing: reject the whole list before storing any
                 List<Object> out = new ArrayList<>();
                 synchronized (store) {
                     for (Object d : many) out.add(createOne(d, params));
@@ -205,8 +208,18 @@ public class MemoryService implements Service {
     }
 
     private static String key(Object id) {
-        if (id instanceof Number n && !(n instanceof Double) && !(n instanceof Float)) return Long.toString(n.longValue());
-        return String.valueOf(id);
+        if (!(id instanceof Number n)) return String.valueOf(id);
+        // numbers are keyed by value, as Query compares them: 1, 1L, 1.0 and BigDecimal("1") are one id
+        if (n instanceof Double || n instanceof Float || n instanceof BigDecimal) {
+            try {
+                BigDecimal d = n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
+                return d.stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                return String.valueOf(id); // NaN, Infinity
+            }
+        }
+        if (n instanceof BigInteger) return n.toString();
+        return Long.toString(n.longValue());
     }
 
     private interface Body {
