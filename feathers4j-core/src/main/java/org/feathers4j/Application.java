@@ -50,7 +50,7 @@ public final class Application {
      *
      * @throws IllegalArgumentException if the path is empty or already taken
      */
-    public Application use(String path, Service service) {
+    public synchronized Application use(String path, Service service) {
         Objects.requireNonNull(service, "service");
         String p = normalize(path);
         if (p.isEmpty()) throw new IllegalArgumentException("a service path must not be empty");
@@ -109,7 +109,7 @@ public final class Application {
     }
 
     /** Adds a mixin: it runs now for every registered service and later for each new one. */
-    public Application mixin(Mixin mixin) {
+    public synchronized Application mixin(Mixin mixin) {
         Objects.requireNonNull(mixin, "mixin");
         mixins.add(mixin);
         for (AppService s : inOrder) mixin.apply(s);

@@ -22,7 +22,8 @@ import org.feathers4j.Method;
  * <p>Order within a registry: hooks for all methods first, then the method's own hooks, each in
  * registration order. Across registries Feathers' order applies: application around, service
  * around, application before, service before, the method, service after, application after;
- * error hooks run service first, then application.
+ * error hooks run service first, then application. An error hook that sets a result (the result
+ * is cleared before error hooks run) or clears the error turns the call into a success.
  */
 public final class Hooks {
 

@@ -78,6 +78,7 @@ public final class HookRunner {
             if (e == null) return CompletableFuture.<Void>completedFuture(null);
             ctx.type(HookType.ERROR);
             ctx.error(FeathersError.unwrap(e));
+            ctx.clearResult(); // as in Feathers 5: an error hook that sets a result turns the call into a success
             for (Hook h : concat(service.hooksFor(HookType.ERROR, ctx.method()),
                     app.hooksFor(HookType.ERROR, ctx.method()))) {
                 try {
@@ -87,7 +88,11 @@ public final class HookRunner {
                 }
             }
             Throwable left = ctx.error();
-            return left == null ? CompletableFuture.<Void>completedFuture(null) : CompletableFuture.<Void>failedFuture(left);
+            if (ctx.hasResult() || left == null) {
+                ctx.error(null);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return CompletableFuture.<Void>failedFuture(left);
         }).thenCompose(f -> f);
     }
 

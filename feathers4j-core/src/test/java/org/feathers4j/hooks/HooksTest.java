@@ -360,4 +360,28 @@ class HooksTest {
         assertThat(ok(call)).isEqualTo("done");
         assertThat(log).containsExactly("before", "method started", "after done");
     }
+
+    @Test
+    void anErrorHookThatSetsAResultTurnsTheCallIntoASuccessAndSeesNoEarlierResult() {
+        methodFailure = new BadRequest("nope");
+        List<Boolean> hadResult = new ArrayList<>();
+        service.hooks().after(Method.CREATE, ctx -> {
+            throw new Forbidden("after hook refuses " + ctx.result());
+        });
+        methodFailure = null;
+        service.hooks().error(Method.CREATE, ctx -> {
+            hadResult.add(ctx.hasResult());
+            ctx.result(Map.of("recovered", ctx.error().getMessage()));
+        });
+        assertThat(ok(service.create(Map.of("a", 1)))).isEqualTo(Map.of("recovered", "after hook refuses {a=1}"));
+        assertThat(hadResult).containsExactly(false);
+    }
+
+    @Test
+    void anErrorHookThatLeavesTheErrorFailsTheCall() {
+        methodFailure = new BadRequest("still failing");
+        service.hooks().error(ctx -> log.add("seen " + ctx.error().getMessage()));
+        assertThat(failure(service.create(Map.of()))).isInstanceOf(BadRequest.class).hasMessage("still failing");
+        assertThat(log).containsExactly("method", "seen still failing");
+    }
 }
