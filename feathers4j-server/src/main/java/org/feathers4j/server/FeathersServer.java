@@ -215,6 +215,7 @@ public final class FeathersServer implements AutoCloseable {
         Channels channels = Channels.of(app);
         RestHandler rest = new RestHandler(app, executor, json, statics, inferQueryTypes);
         SocketIOServer s = new SocketIOServer(config);
+        releaseDefaultInitializer(s);
         s.setPipelineFactory(new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins))));
         new SocketTransport(app, channels, executor).install(s);
         io.netty.util.concurrent.Future<Void> bound = s.startAsync().awaitUninterruptibly();
@@ -263,6 +264,25 @@ public final class FeathersServer implements AutoCloseable {
             }
             executor = null;
             ownExecutor = false;
+        }
+    }
+
+    /**
+     * netty-socketio builds a default pipeline initializer (with a timer) that we replace; stop its
+     * never-started timer so Netty does not report it as leaked. Best effort: reflection on a
+     * private field of the library.
+     */
+    private static void releaseDefaultInitializer(SocketIOServer s) {
+        try {
+            java.lang.reflect.Field f = SocketIOServer.class.getDeclaredField("pipelineFactory");
+            f.setAccessible(true);
+            Object init = f.get(s);
+            java.lang.reflect.Field sf = com.corundumstudio.socketio.SocketIOChannelInitializer.class
+                    .getDeclaredField("scheduler");
+            sf.setAccessible(true);
+            if (sf.get(init) instanceof com.corundumstudio.socketio.scheduler.CancelableScheduler cs) cs.shutdown();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("Could not release netty-socketio's default initializer", e);
         }
     }
 
