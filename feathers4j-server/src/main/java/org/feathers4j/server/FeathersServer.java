@@ -1,0 +1,298 @@
+package org.feathers4j.server;
+
+import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelFuture;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.feathers4j.Application;
+import org.feathers4j.channels.Channels;
+import org.feathers4j.server.internal.CorsAccess;
+import org.feathers4j.server.internal.FeathersChannelInitializer;
+import org.feathers4j.server.internal.RestHandler;
+import org.feathers4j.server.internal.SocketTransport;
+import org.feathers4j.server.internal.StaticFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a feathers4j {@link Application} over Socket.IO (the Feathers socket protocol, as the
+ * official {@code @feathersjs/socketio-client} speaks it), REST (Feathers' conventions, as
+ * {@code @feathersjs/rest-client} speaks them) and static files, all on one port.
+ *
+ * <pre>{@code
+ * Application app = new Application();
+ * app.use("messages", new MemoryService());
+ * Channels channels = Channels.of(app);
+ * app.on("connection", c -> channels.channel("everybody").join((Connection) c[0]));
+ * channels.publish((data, ctx) -> channels.channel("everybody"));
+ * FeathersServer server = FeathersServer.create(app).port(3030).staticFiles("public").start();
+ * }</pre>
+ *
+ * <p>Configure before {@link #start()}; the setters document their defaults. Service calls run on
+ * {@link #executor} threads, never on Netty's event loops. Events reach clients through
+ * {@link Channels}: without a publisher, clients receive no events.
+ */
+public final class FeathersServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeathersServer.class);
+
+    private final Application app;
+    private String host = "0.0.0.0";
+    private int port = 3030;
+    private Set<Transport> transports = EnumSet.of(Transport.WEBSOCKET, Transport.POLLING);
+    private final Set<String> corsOrigins = new LinkedHashSet<>();
+    private StaticFiles statics;
+    private ExecutorService executor;
+    private boolean ownExecutor;
+    private int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    private int maxPayloadBytes = 1024 * 1024;
+    private boolean perMessageDeflate;
+    private boolean httpCompression;
+    private int pingIntervalMs = 25_000;
+    private int pingTimeoutMs = 20_000;
+    private boolean inferQueryTypes = true;
+    private ObjectMapper json = new ObjectMapper();
+
+    private volatile SocketIOServer server;
+    private volatile int boundPort = -1;
+
+    private FeathersServer(Application app) {
+        this.app = Objects.requireNonNull(app, "app");
+    }
+
+    /** A server for this application, not started; installs {@link Channels} if needed. */
+    public static FeathersServer create(Application app) {
+        Channels.of(app);
+        return new FeathersServer(app);
+    }
+
+    /** The interface to bind; default {@code "0.0.0.0"} (all). Use {@code "127.0.0.1"} for local only. */
+    public FeathersServer host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
+
+    /** The port; default 3030; 0 picks a free port (see {@link #port()} after start). */
+    public FeathersServer port(int port) {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+        this.port = port;
+        return this;
+    }
+
+    /**
+     * The Socket.IO transports served; default both websocket and long-polling (with upgrade).
+     * Clients asking for another transport get Engine.IO's "Transport unknown" error (HTTP 400).
+     */
+    public FeathersServer transports(Transport... transports) {
+        if (transports.length == 0) throw new IllegalArgumentException("at least one transport");
+        this.transports = EnumSet.copyOf(List.of(transports));
+        return this;
+    }
+
+    /**
+     * Origins allowed to call from browsers of other origins (CORS, for REST, static files and
+     * polling), e.g. {@code "https://app.example.com"}; {@code "*"} allows any origin (reflected,
+     * with credentials). Default: none, so browsers only allow same-origin pages.
+     */
+    public FeathersServer corsOrigins(String... origins) {
+        for (String o : origins) corsOrigins.add(Objects.requireNonNull(o, "origin"));
+        return this;
+    }
+
+    /** Serves files from this directory for GET paths that are no service; default none. */
+    public FeathersServer staticFiles(String directory) {
+        Path p = Path.of(directory);
+        if (!Files.isDirectory(p)) throw new IllegalArgumentException("not a directory: " + p.toAbsolutePath());
+        this.statics = StaticFiles.directory(p);
+        return this;
+    }
+
+    /** Serves classpath resources under this prefix (e.g. {@code "public"}) for GET paths that are no service. */
+    public FeathersServer staticResources(String classpathPrefix) {
+        this.statics = StaticFiles.classpath(Objects.requireNonNull(classpathPrefix, "classpathPrefix"));
+        return this;
+    }
+
+    /**
+     * The executor service calls run on; default a pool of {@code max(4, 2 × cores)} daemon
+     * threads owned (and shut down) by this server. A given executor is not shut down by {@link #stop()}.
+     */
+    public FeathersServer executor(ExecutorService executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Threads of the default executor; default {@code max(4, 2 × cores)}. */
+    public FeathersServer threads(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be positive");
+        this.threads = threads;
+        return this;
+    }
+
+    /** Largest HTTP body and websocket frame accepted; default 1 MiB. */
+    public FeathersServer maxPayloadBytes(int bytes) {
+        if (bytes < 1024) throw new IllegalArgumentException("maxPayloadBytes must be at least 1024");
+        this.maxPayloadBytes = bytes;
+        return this;
+    }
+
+    /** Websocket per-message deflate; default off (it costs ~90 KB of native memory per connection). */
+    public FeathersServer perMessageDeflate(boolean on) { this.perMessageDeflate = on; return this; }
+
+    /** gzip/deflate of HTTP responses (REST, static, polling); default off. */
+    public FeathersServer httpCompression(boolean on) { this.httpCompression = on; return this; }
+
+    /** Engine.IO ping interval; default 25,000 ms (as Socket.IO). */
+    public FeathersServer pingIntervalMs(int ms) { this.pingIntervalMs = ms; return this; }
+
+    /** Engine.IO ping timeout; default 20,000 ms (as Socket.IO). */
+    public FeathersServer pingTimeoutMs(int ms) { this.pingTimeoutMs = ms; return this; }
+
+    /**
+     * Whether REST query-string values {@code true}, {@code false}, {@code null} and plain decimal
+     * numbers become those types (as the client's JSON query had them); default true. Off: all values
+     * stay strings, as in Feathers' Node server.
+     */
+    public FeathersServer inferQueryTypes(boolean on) { this.inferQueryTypes = on; return this; }
+
+    /** The Jackson mapper for REST bodies and responses; default a plain {@code new ObjectMapper()}. */
+    public FeathersServer objectMapper(ObjectMapper mapper) { this.json = Objects.requireNonNull(mapper); return this; }
+
+    /** The application served. */
+    public Application app() { return app; }
+
+    /** The channels of the application. */
+    public Channels channels() { return Channels.of(app); }
+
+    /**
+     * Binds and starts serving; runs the application's setup first if it has not run.
+     *
+     * @throws IllegalStateException if already started or the port cannot be bound
+     */
+    public synchronized FeathersServer start() {
+        if (server != null) throw new IllegalStateException("already started");
+        if (!app.isSetUp()) app.setup().join();
+        if (executor == null) {
+            executor = defaultExecutor(threads);
+            ownExecutor = true;
+        }
+        Configuration config = new Configuration();
+        config.setHostname(host);
+        config.setPort(port);
+        List<com.corundumstudio.socketio.Transport> ts = new ArrayList<>();
+        if (transports.contains(Transport.WEBSOCKET)) ts.add(com.corundumstudio.socketio.Transport.WEBSOCKET);
+        if (transports.contains(Transport.POLLING)) ts.add(com.corundumstudio.socketio.Transport.POLLING);
+        config.setTransports(ts.toArray(new com.corundumstudio.socketio.Transport[0]));
+        config.setAckMode(AckMode.MANUAL);
+        config.setAllowCustomRequests(true);
+        config.setEnableCors(false);
+        config.setWebsocketCompression(perMessageDeflate);
+        config.setHttpCompression(httpCompression);
+        config.setMaxHttpContentLength(maxPayloadBytes);
+        config.setMaxFramePayloadLength(maxPayloadBytes);
+        config.setPingInterval(pingIntervalMs);
+        config.setPingTimeout(pingTimeoutMs);
+        config.setRandomSession(true);
+        SocketConfig socket = new SocketConfig();
+        socket.setReuseAddress(true);
+        socket.setTcpNoDelay(true);
+        config.setSocketConfig(socket);
+
+        Channels channels = Channels.of(app);
+        RestHandler rest = new RestHandler(app, executor, json, statics, inferQueryTypes);
+        SocketIOServer s = new SocketIOServer(config);
+        releaseDefaultInitializer(s);
+        s.setPipelineFactory(new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins))));
+        new SocketTransport(app, channels, executor).install(s);
+        io.netty.util.concurrent.Future<Void> bound = s.startAsync().awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            s.stop();
+            shutdownExecutor();
+            throw new IllegalStateException("could not bind " + host + ":" + port, bound.cause());
+        }
+        boundPort = bound instanceof ChannelFuture cf && cf.channel().localAddress() instanceof InetSocketAddress a
+                ? a.getPort() : port;
+        server = s;
+        LOG.info("feathers4j server listening on {}:{} (transports {}, services {})", host, boundPort, transports,
+                app.services().keySet());
+        return this;
+    }
+
+    /** The bound port once started (the chosen one when configured with 0), else -1. */
+    public int port() { return boundPort; }
+
+    /** Whether the server is running. */
+    public boolean isRunning() { return server != null; }
+
+    /** Closes all connections and the port; shuts down the default executor. Idempotent. */
+    public synchronized void stop() {
+        SocketIOServer s = server;
+        server = null;
+        boundPort = -1;
+        if (s != null) s.stop();
+        shutdownExecutor();
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void shutdownExecutor() {
+        if (ownExecutor && executor != null) {
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) executor.shutdownNow();
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+            executor = null;
+            ownExecutor = false;
+        }
+    }
+
+    /**
+     * netty-socketio builds a default pipeline initializer (with a timer) that we replace; stop its
+     * never-started timer so Netty does not report it as leaked. Best effort: reflection on a
+     * private field of the library.
+     */
+    private static void releaseDefaultInitializer(SocketIOServer s) {
+        try {
+            java.lang.reflect.Field f = SocketIOServer.class.getDeclaredField("pipelineFactory");
+            f.setAccessible(true);
+            Object init = f.get(s);
+            java.lang.reflect.Field sf = com.corundumstudio.socketio.SocketIOChannelInitializer.class
+                    .getDeclaredField("scheduler");
+            sf.setAccessible(true);
+            if (sf.get(init) instanceof com.corundumstudio.socketio.scheduler.CancelableScheduler cs) cs.shutdown();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("Could not release netty-socketio's default initializer", e);
+        }
+    }
+
+    private static ExecutorService defaultExecutor(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "feathers4j-server-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
+    }
+}

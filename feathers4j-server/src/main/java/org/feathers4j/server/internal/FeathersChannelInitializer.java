@@ -1,0 +1,46 @@
+package org.feathers4j.server.internal;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.handler.EncoderHandler;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * netty-socketio's pipeline with three changes: the lossless polling encoder, our CORS handler
+ * right after the HTTP encoder, and the REST/static handler before the Socket.IO encoder (requests
+ * outside {@code /socket.io/} reach it; its responses go straight to the HTTP encoder).
+ */
+public final class FeathersChannelInitializer extends SocketIOChannelInitializer {
+
+    private final ChannelHandler rest;
+    private final CorsAccess cors;
+    private volatile EncoderHandler encoder;
+
+    public FeathersChannelInitializer(ChannelHandler rest, CorsAccess cors) {
+        this.rest = rest;
+        this.cors = cors;
+    }
+
+    @Override
+    public void start(Configuration configuration, NamespacesHub namespacesHub) {
+        super.start(configuration, namespacesHub);
+        try {
+            encoder = new EncoderHandler(configuration,
+                    new LosslessPacketEncoder(configuration, configuration.getJsonSupport()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected void addSocketioHandlers(ChannelPipeline pipeline) {
+        super.addSocketioHandlers(pipeline);
+        pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
+        pipeline.addAfter(HTTP_ENCODER, "feathersCors", new CorsHandler(cors));
+        pipeline.addBefore(SOCKETIO_ENCODER, "feathersRest", rest);
+    }
+}

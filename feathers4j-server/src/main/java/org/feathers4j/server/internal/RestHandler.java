@@ -1,0 +1,238 @@
+package org.feathers4j.server.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.feathers4j.AppService;
+import org.feathers4j.Application;
+import org.feathers4j.Method;
+import org.feathers4j.Params;
+import org.feathers4j.errors.BadRequest;
+import org.feathers4j.errors.FeathersError;
+import org.feathers4j.errors.GeneralError;
+import org.feathers4j.errors.MethodNotAllowed;
+import org.feathers4j.errors.NotFound;
+import org.feathers4j.errors.Unavailable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feathers' REST conventions plus static files, as a Netty handler behind netty-socketio's
+ * handlers (it sees every request outside {@code /socket.io/}). Requests are parsed on the event
+ * loop; service calls run on the executor; static files are read on the executor too.
+ *
+ * <pre>
+ * GET    /path        find(params)         PUT    /path/:id   update(id, data)
+ * GET    /path/:id    get(id)              PATCH  /path[/:id] patch(id or null, data)
+ * POST   /path        create(data) → 201   DELETE /path[/:id] remove(id or null)
+ * </pre>
+ */
+@ChannelHandler.Sharable
+public final class RestHandler extends ChannelInboundHandlerAdapter {
+
+    /** {@code params.provider} of REST calls. */
+    public static final String PROVIDER = "rest";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestHandler.class);
+
+    private final Application app;
+    private final Executor executor;
+    private final ObjectMapper json;
+    private final StaticFiles statics;
+    private final boolean inferQueryTypes;
+
+    public RestHandler(Application app, Executor executor, ObjectMapper json, StaticFiles statics,
+                       boolean inferQueryTypes) {
+        this.app = app;
+        this.executor = executor;
+        this.json = json;
+        this.statics = statics;
+        this.inferQueryTypes = inferQueryTypes;
+    }
+
+    private record Route(AppService service, String id) {
+    }
+
+    private record Request(HttpMethod method, String uri, String path, Map<String, Object> headers, byte[] body,
+                           boolean keepAlive) {
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest req)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        Request r;
+        try {
+            if (!req.decoderResult().isSuccess()) {
+                send(ctx, false, HttpResponseStatus.BAD_REQUEST, new BadRequest("Malformed HTTP request"));
+                return;
+            }
+            Map<String, Object> headers = new LinkedHashMap<>();
+            for (Map.Entry<String, String> h : req.headers()) {
+                headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+            }
+            ByteBuf content = req.content();
+            byte[] body = new byte[content.readableBytes()];
+            content.getBytes(content.readerIndex(), body);
+            String path = new QueryStringDecoder(req.uri()).path();
+            r = new Request(req.method(), req.uri(), path, headers, body, HttpUtil.isKeepAlive(req));
+        } finally {
+            req.release();
+        }
+        try {
+            executor.execute(() -> handle(ctx, r));
+        } catch (RejectedExecutionException e) {
+            send(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, new Unavailable("The server is shutting down"));
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Request r) {
+        try {
+            if (r.method().equals(HttpMethod.OPTIONS)) {
+                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+                res.headers().set(HttpHeaderNames.ALLOW, "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+                write(ctx, r.keepAlive(), res);
+                return;
+            }
+            Optional<Route> route = route(r.path());
+            if (route.isEmpty()) {
+                if ((r.method().equals(HttpMethod.GET) || r.method().equals(HttpMethod.HEAD)) && statics != null) {
+                    StaticFiles.Found f = statics.find(r.path());
+                    if (f != null) {
+                        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                                r.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(f.bytes()));
+                        res.headers().set(HttpHeaderNames.CONTENT_TYPE, f.contentType());
+                        if (r.method().equals(HttpMethod.HEAD)) HttpUtil.setContentLength(res, f.bytes().length);
+                        write(ctx, r.keepAlive(), res);
+                        return;
+                    }
+                }
+                throw new NotFound("Page not found");
+            }
+            AppService service = route.get().service();
+            String id = route.get().id();
+            Method m = methodOf(r.method(), id);
+            Params params = new Params().provider(PROVIDER)
+                    .query(QueryStrings.parse(r.uri(), inferQueryTypes))
+                    .headers(r.headers());
+            Object data = m.takesData() ? body(r) : null;
+            service.call(m, id, data, params).whenComplete((result, error) -> {
+                if (error != null) {
+                    fail(ctx, r.keepAlive(), error);
+                } else {
+                    HttpResponseStatus status = m == Method.CREATE ? HttpResponseStatus.CREATED
+                            : result == null ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.OK;
+                    sendJson(ctx, r.keepAlive(), status, result);
+                }
+            });
+        } catch (Throwable t) {
+            fail(ctx, r.keepAlive(), t);
+        }
+    }
+
+    /** The service for a path: the whole path ({@code id == null}), else all but the last segment. */
+    private Optional<Route> route(String rawPath) {
+        String path = Application.normalize(rawPath);
+        if (path.isEmpty()) return Optional.empty();
+        Optional<AppService> whole = app.lookup(path);
+        if (whole.isPresent()) return Optional.of(new Route(whole.get(), null));
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0) return Optional.empty();
+        return app.lookup(path.substring(0, slash)).map(s -> new Route(s, path.substring(slash + 1)));
+    }
+
+    private static Method methodOf(HttpMethod http, String id) {
+        String name = http.name();
+        return switch (name) {
+            case "GET" -> id == null ? Method.FIND : Method.GET;
+            case "POST" -> {
+                if (id != null) throw new MethodNotAllowed("Method `POST` is not supported on a single record");
+                yield Method.CREATE;
+            }
+            case "PUT" -> Method.UPDATE;
+            case "PATCH" -> Method.PATCH;
+            case "DELETE" -> Method.REMOVE;
+            default -> throw new MethodNotAllowed("HTTP method " + name + " is not supported");
+        };
+    }
+
+    private Object body(Request r) {
+        if (r.body().length == 0) return new LinkedHashMap<String, Object>();
+        Object type = r.headers().get("content-type");
+        if (type != null && !String.valueOf(type).toLowerCase(Locale.ROOT).contains("json")) {
+            throw new FeathersError("UnsupportedMediaType", "unsupported-media-type", 415,
+                    "Only JSON bodies are supported, not " + type, null, null, null);
+        }
+        try {
+            return json.readValue(r.body(), Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequest("Invalid JSON body: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new BadRequest("Invalid JSON body");
+        }
+    }
+
+    private void fail(ChannelHandlerContext ctx, boolean keepAlive, Throwable error) {
+        FeathersError fe = FeathersError.convert(error);
+        if (fe instanceof GeneralError || fe.code() >= 500) {
+            LOG.warn("A REST call failed: {}", fe.toString(), FeathersError.unwrap(error));
+        }
+        int code = fe.code() >= 400 && fe.code() <= 599 ? fe.code() : 500;
+        send(ctx, keepAlive, HttpResponseStatus.valueOf(code), fe);
+    }
+
+    private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, FeathersError e) {
+        sendJson(ctx, keepAlive, status, e.toJson());
+    }
+
+    private void sendJson(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = status == HttpResponseStatus.NO_CONTENT ? new byte[0] : json.writeValueAsBytes(body);
+        } catch (Exception e) {
+            LOG.error("Could not write a REST response as JSON", e);
+            status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            bytes = ("{\"name\":\"GeneralError\",\"message\":\"Could not serialise the result\",\"code\":500,"
+                    + "\"className\":\"general-error\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        if (bytes.length > 0) res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8");
+        write(ctx, keepAlive, res);
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+        if (!res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        }
+        if (keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(res);
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

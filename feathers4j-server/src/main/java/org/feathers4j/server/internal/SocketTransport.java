@@ -1,0 +1,157 @@
+package org.feathers4j.server.internal;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.MultiTypeArgs;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.feathers4j.AppService;
+import org.feathers4j.Application;
+import org.feathers4j.Method;
+import org.feathers4j.Params;
+import org.feathers4j.channels.Channels;
+import org.feathers4j.channels.Connection;
+import org.feathers4j.errors.BadRequest;
+import org.feathers4j.errors.FeathersError;
+import org.feathers4j.errors.NotFound;
+import org.feathers4j.errors.Unavailable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Feathers socket protocol on a netty-socketio server: one listener per method, so surplus
+ * arguments can be rejected; calls run on the executor (never on a Netty event loop); acks are
+ * manual and sent when the call completes.
+ */
+public final class SocketTransport {
+
+    /** {@code params.provider} of socket calls. */
+    public static final String PROVIDER = "socketio";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SocketTransport.class);
+    private static final String CONNECTION = "feathers4j.connection";
+
+    private final Application app;
+    private final Channels channels;
+    private final Executor executor;
+
+    public SocketTransport(Application app, Channels channels, Executor executor) {
+        this.app = app;
+        this.channels = channels;
+        this.executor = executor;
+    }
+
+    /** Registers the connect/disconnect listeners and one listener per method. */
+    public void install(SocketIOServer server) {
+        server.addConnectListener(client -> {
+            SocketConnection c = new SocketConnection(client);
+            client.set(CONNECTION, c);
+            channels.connect(c);
+        });
+        server.addDisconnectListener(client -> {
+            Object c = client.get(CONNECTION);
+            if (c instanceof Connection conn) channels.disconnect(conn);
+        });
+        for (Method m : Method.values()) {
+            // path + the method's arguments + one more, to notice surplus arguments
+            int declared = 1 + argCount(m) + 1;
+            Class<?>[] types = new Class<?>[declared];
+            java.util.Arrays.fill(types, Object.class);
+            server.addMultiTypeEventListener(m.methodName(),
+                    (client, args, ack) -> onCall(m, client, args, ack), types);
+        }
+    }
+
+    /** Arguments after the path: find(query), get(id, query), create(data, query), update/patch(id, data, query), remove(id, query). */
+    static int argCount(Method m) {
+        return (m.takesId() ? 1 : 0) + (m.takesData() ? 1 : 0) + 1;
+    }
+
+    private void onCall(Method m, SocketIOClient client, MultiTypeArgs args, AckRequest ack) {
+        try {
+            executor.execute(() -> call(m, client, args.getArgs(), ack));
+        } catch (RejectedExecutionException e) {
+            reply(ack, null, new Unavailable("The server is shutting down"));
+        }
+    }
+
+    private void call(Method m, SocketIOClient client, List<Object> args, AckRequest ack) {
+        try {
+            if (args.isEmpty() || !(args.get(0) instanceof String path)) {
+                throw new BadRequest("The first argument of '" + m.methodName() + "' must be the service path");
+            }
+            if (args.size() > 1 + argCount(m)) {
+                throw new BadRequest("Too many arguments for '" + m.methodName() + "' method");
+            }
+            AppService service = app.lookup(path)
+                    .orElseThrow(() -> new NotFound("Service '" + Application.normalize(path) + "' not found"));
+            int i = 1;
+            Object id = m.takesId() ? arg(args, i++) : null;
+            Object data = m.takesData() ? arg(args, i++) : null;
+            Object query = arg(args, i);
+            if (query != null && !(query instanceof Map<?, ?>)) throw new BadRequest("The query must be an object");
+            Object connection = client.get(CONNECTION);
+            Params params = new Params().provider(PROVIDER).query(asQuery(query));
+            params.connection(connection);
+            if (connection instanceof Connection c) params.headers(c.headers());
+            service.call(m, id, data, params).whenComplete((result, error) -> reply(ack, result, error));
+        } catch (RuntimeException e) {
+            reply(ack, null, e);
+        }
+    }
+
+    private static Object arg(List<Object> args, int i) {
+        return i < args.size() ? args.get(i) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asQuery(Object q) {
+        return q == null ? new LinkedHashMap<>() : (Map<String, Object>) q;
+    }
+
+    private static void reply(AckRequest ack, Object result, Throwable error) {
+        if (error != null) {
+            FeathersError fe = FeathersError.convert(error);
+            if (fe.code() >= 500) LOG.warn("A socket call failed: {}", fe.toString(), FeathersError.unwrap(error));
+            if (ack.isAckRequested()) ack.sendAckData(fe.toJson());
+        } else if (ack.isAckRequested()) {
+            ack.sendAckData(null, result);
+        }
+    }
+
+    /** A Socket.IO client as a channels {@link Connection}. */
+    static final class SocketConnection extends Connection {
+        private final SocketIOClient client;
+
+        SocketConnection(SocketIOClient client) {
+            super(client.getSessionId().toString(), PROVIDER, headersOf(client));
+            this.client = client;
+        }
+
+        private static Map<String, Object> headersOf(SocketIOClient client) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            var headers = client.getHandshakeData().getHttpHeaders();
+            for (String name : headers.names()) h.put(name.toLowerCase(java.util.Locale.ROOT), headers.get(name));
+            return h;
+        }
+
+        @Override
+        public void send(String event, Object data) {
+            client.sendEvent(event, data);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return client.isChannelOpen();
+        }
+
+        @Override
+        public void close() {
+            client.disconnect();
+        }
+    }
+}
