@@ -1,0 +1,219 @@
+package org.feathers4j.demo;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.feathers4j.Application;
+import org.feathers4j.demo.internal.ChatInstance;
+import org.feathers4j.demo.internal.EmbeddedRedis;
+import org.feathers4j.sync.SyncOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feathers4j demo: a chat served by several application instances (three by default, on
+ * ports 3031-3033) that sync their service events through a broker — an embedded Redis by
+ * default — so a message typed on the page of one instance appears live on the pages of all.
+ *
+ * <pre>{@code
+ * try (ChatDemo demo = ChatDemo.start(DemoOptions.defaults())) {
+ *     demo.urls().forEach(System.out::println);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Run it with {@code scripts/demo.sh} (which builds, then calls {@link #main(String[])}); see
+ * {@link DemoOptions#USAGE} for the options.
+ */
+public final class ChatDemo implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatDemo.class);
+
+    /** How long {@link #start(DemoOptions)} waits for the instances to connect to the broker. */
+    public static final long SYNC_WAIT_SECONDS = 15;
+
+    private final DemoOptions options;
+    private final EmbeddedRedis redis;
+    private final String syncUri;
+    private final List<ChatInstance> instances;
+    private volatile boolean closed;
+
+    private ChatDemo(DemoOptions options, EmbeddedRedis redis, String syncUri, List<ChatInstance> instances) {
+        this.options = options;
+        this.redis = redis;
+        this.syncUri = syncUri;
+        this.instances = instances;
+    }
+
+    /**
+     * Starts the broker (unless {@link DemoOptions#sync()} names one) and the instances, and waits
+     * up to {@value #SYNC_WAIT_SECONDS} s for them to connect to it (a broker still unreachable then
+     * is logged; the instances keep trying in the background).
+     *
+     * @throws IllegalStateException    if the embedded Redis or an instance cannot start (e.g. port taken);
+     *                                  everything started so far is stopped again
+     * @throws IllegalArgumentException if no sync adapter on the classpath serves the URI's scheme
+     */
+    public static ChatDemo start(DemoOptions options) {
+        Objects.requireNonNull(options, "options");
+        EmbeddedRedis redis = options.embeddedBroker() ? EmbeddedRedis.start(options.host(), options.redisPort()) : null;
+        String uri = redis != null ? redis.uri() : options.sync();
+        List<ChatInstance> instances = new ArrayList<>();
+        List<ChatInstance> view = Collections.unmodifiableList(instances);
+        ChatDemo demo = new ChatDemo(options, redis, uri, view);
+        try {
+            for (int i = 0; i < options.ports().size(); i++) {
+                SyncOptions sync = SyncOptions.uri(uri).key(options.key());
+                ChatInstance instance = new ChatInstance("instance " + (i + 1), options.host(), options.ports().get(i),
+                        sync, demo::peers);
+                instances.add(instance);
+                instance.start();
+            }
+        } catch (RuntimeException e) {
+            demo.close();
+            throw e;
+        }
+        demo.awaitSync();
+        return demo;
+    }
+
+    private void awaitSync() {
+        for (ChatInstance i : instances) {
+            try {
+                i.app().sync().ready().get(SYNC_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("{} is not connected to {} yet ({}); it keeps trying and buffers its events meanwhile",
+                        i.name(), SyncOptions.redact(syncUri), i.app().sync().state());
+            }
+        }
+    }
+
+    /** Every instance as {@code {name, url}}. */
+    private List<Map<String, Object>> peers() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ChatInstance i : instances) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", i.name());
+            p.put("url", i.url());
+            list.add(p);
+        }
+        return list;
+    }
+
+    /** The options it runs with. */
+    public DemoOptions options() { return options; }
+
+    /** The URLs of the instances' pages, in port order. */
+    public List<String> urls() {
+        return instances.stream().map(ChatInstance::url).toList();
+    }
+
+    /** The application of instance {@code index} (0-based). */
+    public Application app(int index) {
+        return instances.get(index).app();
+    }
+
+    /** The number of instances. */
+    public int size() {
+        return instances.size();
+    }
+
+    /** The broker URI the instances sync through (with any password: use {@link SyncOptions#redact}). */
+    public String syncUri() { return syncUri; }
+
+    /** The embedded Redis port, or -1 with an external broker. */
+    public int embeddedRedisPort() {
+        return redis == null ? -1 : redis.port();
+    }
+
+    /** Prints what runs where. */
+    public void printBanner(PrintStream out) {
+        String broker = redis != null
+                ? "an embedded Redis 7.0.15 (" + syncUri + ")"
+                : SyncOptions.redact(syncUri);
+        out.println();
+        out.println("feathers4j chat: " + size() + " instances syncing through " + broker);
+        for (ChatInstance i : instances) {
+            out.printf("  %-11s %s%n", i.name(), i.url());
+        }
+        out.println("Open two of them side by side and chat: each message appears live on every page.");
+        out.println("Ctrl-C stops everything" + (redis != null ? ", the embedded Redis included." : "."));
+        out.println();
+        out.flush();
+    }
+
+    /** Stops the instances, then the embedded Redis; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (ChatInstance i : instances) {
+            try {
+                i.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not stop {}", i.name(), e);
+            }
+        }
+        if (redis != null) {
+            try {
+                redis.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not stop the embedded Redis on port {}", redis.port(), e);
+            }
+        }
+    }
+
+    /**
+     * Runs the demo until the JVM is stopped (Ctrl-C); see {@link DemoOptions#USAGE}. Exits with
+     * status 2 on bad arguments and 1 when the demo cannot start.
+     */
+    public static void main(String[] args) {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(DemoOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.println(DemoOptions.USAGE);
+            return;
+        }
+        ChatDemo demo;
+        try {
+            demo = start(options);
+        } catch (RuntimeException e) {
+            System.err.println("error: the demo could not start: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+            LOG.debug("Start failure", e);
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the demo...");
+            demo.close();
+            System.out.println("Stopped.");
+            stopped.countDown();
+        }, "feathers4j-demo-shutdown"));
+        demo.printBanner(System.out);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
