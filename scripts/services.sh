@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the brokers the tests need are up on 127.0.0.1, installing them from the
 # distribution's packages (Debian/Ubuntu) where missing. Safe to run repeatedly.
-# Source it or run it: scripts/services.sh [redis] [rabbitmq] [nats] [node]  (no argument: all)
+# Source it or run it: scripts/services.sh [redis] [rabbitmq] [nats] [node] [chromium]  (no argument: all)
 set -euo pipefail
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -63,9 +63,14 @@ ensure_node() {
   fi
 }
 
+ensure_chromium() { # headless browser for the demo's end-to-end test (driven by playwright-core)
+  command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
+  apt_install chromium chromium-driver
+}
+
 main() {
   local wanted=("$@")
-  [ ${#wanted[@]} -gt 0 ] || wanted=(redis rabbitmq nats node)
+  [ ${#wanted[@]} -gt 0 ] || wanted=(redis rabbitmq nats node chromium)
   for s in "${wanted[@]}"; do "ensure_$s"; done
 }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.feathers4j.Application;
 import org.feathers4j.demo.internal.ChatInstance;
 import org.feathers4j.demo.internal.EmbeddedRedis;
+import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.SyncOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * The feathers4j demo: a chat served by several application instances (three by default, on
  * ports 3031-3033) that sync their service events through a broker — an embedded Redis by
  * default — so a message typed on the page of one instance appears live on the pages of all.
+ * The instances of one demo share one in-memory message store, standing in for the database the
+ * instances of a real deployment share; what travels through the broker are the service events.
  *
  * <pre>{@code
  * try (ChatDemo demo = ChatDemo.start(DemoOptions.defaults())) {
@@ -69,11 +72,12 @@ public final class ChatDemo implements AutoCloseable {
         List<ChatInstance> instances = new ArrayList<>();
         List<ChatInstance> view = Collections.unmodifiableList(instances);
         ChatDemo demo = new ChatDemo(options, redis, uri, view);
+        MemoryService store = new MemoryService();
         try {
             for (int i = 0; i < options.ports().size(); i++) {
                 SyncOptions sync = SyncOptions.uri(uri).key(options.key());
                 ChatInstance instance = new ChatInstance("instance " + (i + 1), options.host(), options.ports().get(i),
-                        sync, demo::peers);
+                        sync, demo::peers, store);
                 instances.add(instance);
                 instance.start();
             }

@@ -26,10 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance of the chat: an application with a {@code messages} memory service and an
- * {@code instance} service describing itself, syncing through a broker, served over Socket.IO,
- * REST and static files (the page) on one port. Every connection joins one channel that receives
- * every {@code messages} event.
+ * One instance of the chat: an application with a {@code messages} service (over a memory store
+ * the demo's instances share, standing in for the database the instances of a real deployment
+ * share) and an {@code instance} service describing itself, syncing its events through a broker,
+ * served over Socket.IO, REST and static files (the page) on one port. Every connection joins one
+ * channel that receives every {@code messages} event; events created on other instances reach it
+ * only through the broker.
  */
 public final class ChatInstance implements AutoCloseable {
 
@@ -49,6 +51,7 @@ public final class ChatInstance implements AutoCloseable {
     private final int requestedPort;
     private final SyncOptions sync;
     private final Supplier<List<Map<String, Object>>> peers;
+    private final MemoryService store;
     private final Application app = new Application();
     private volatile FeathersServer server;
 
@@ -58,18 +61,21 @@ public final class ChatInstance implements AutoCloseable {
      * @param port  the port; 0 picks a free one
      * @param sync  the sync options (broker URI, key)
      * @param peers every instance of the demo as {@code {name, url}}, for the page's links
+     * @param store the messages' store (may be shared by several instances)
      */
-    public ChatInstance(String name, String host, int port, SyncOptions sync, Supplier<List<Map<String, Object>>> peers) {
+    public ChatInstance(String name, String host, int port, SyncOptions sync, Supplier<List<Map<String, Object>>> peers,
+                        MemoryService store) {
         this.name = Objects.requireNonNull(name, "name");
         this.host = Objects.requireNonNull(host, "host");
         this.requestedPort = port;
         this.sync = Objects.requireNonNull(sync, "sync");
         this.peers = Objects.requireNonNull(peers, "peers");
+        this.store = Objects.requireNonNull(store, "store");
     }
 
     /** Sets the application up and starts serving; sync connects in the background. */
     public ChatInstance start() {
-        app.use("messages", new MemoryService());
+        app.use("messages", store);
         app.service("messages").hooks()
                 .before(Method.CREATE, this::stamp)
                 .before(Method.UPDATE, ChatInstance::internalOnly)
