@@ -1,0 +1,61 @@
+package org.feathers4j.sync.redis.internal;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
+
+/** Sorts Redis errors into those retrying can fix and those it cannot. */
+final class Errors {
+
+    private Errors() {
+    }
+
+    /** The cause under completion and execution wrappers. */
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * Whether retrying cannot fix the error: rejected credentials or permissions, or a TLS handshake that
+     * failed (wrong port, untrusted certificate, host name mismatch).
+     */
+    static boolean isUnfixable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) return true;
+            String m = t.getMessage();
+            if (m == null) continue;
+            String u = m.toUpperCase(Locale.ROOT);
+            if (u.startsWith("NOAUTH") || u.startsWith("WRONGPASS") || u.startsWith("NOPERM")
+                    || u.startsWith("ERR AUTH") || u.contains("INVALID PASSWORD")
+                    || u.contains("INVALID USERNAME-PASSWORD")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the error comes from a lost, refused or stalled connection, so the command may be sent again. */
+    static boolean isConnectionProblem(Throwable e) {
+        Throwable t = unwrap(e);
+        if (isUnfixable(t)) return false;
+        if (t instanceof RedisConnectionException || t instanceof RedisCommandTimeoutException
+                || t instanceof IOException) {
+            return true;
+        }
+        if (t instanceof RedisException) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            return m.contains("not connected") || m.contains("connection closed") || m.contains("connection is closed")
+                    || m.contains("connection reset") || m.contains("closed");
+        }
+        return false;
+    }
+}

@@ -1,0 +1,561 @@
+package org.feathers4j.sync.redis.internal;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncState;
+import org.feathers4j.sync.redis.RedisSyncConfig;
+import org.feathers4j.sync.redis.RedisSyncException;
+import org.feathers4j.sync.spi.AbstractSyncAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+
+/**
+ * The Redis adapter: PUBLISH on one connection, SUBSCRIBE on a second (pub/sub) connection, both Lettuce with
+ * the byte-array codec.
+ *
+ * <p>Recovery: the first connections are retried by this adapter on its own scheduler with exponential backoff
+ * (Lettuce fails an initial connect at once); once connected, Lettuce reconnects and resubscribes by itself. A
+ * health check (every {@code healthCheckInterval}, and at once on Lettuce's connection events) derives the state
+ * from both connections and the subscription confirmation, and subscribes again if a resubscription got lost.
+ *
+ * <p>Buffering: only {@link AbstractSyncAdapter}'s bounded buffer holds messages published while disconnected.
+ * Lettuce is told to reject commands while disconnected, so it holds nothing new. PUBLISH commands that were on
+ * the wire when the connection dropped are either re-sent by Lettuce after reconnecting (its at-least-once mode)
+ * or, if they fail (timeout, rejected), re-sent by this adapter before the buffer is flushed. Either way a
+ * message may reach Redis twice; receivers drop the copy by (origin, seq).
+ */
+public final class RedisSyncAdapter extends AbstractSyncAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSyncAdapter.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final int MAX_SEND_ATTEMPTS = 10;
+
+    private final RedisSyncConfig config;
+    private final RedisURI redisUri; // null when given connections
+    private final String where;
+    private final byte[] channel;
+    private final boolean ownsClient;
+    private final boolean ownsConnections;
+    private final ClientResources ownResources;
+    private final RedisClient client;
+    private final Listener listener = new Listener();
+    private final StateListener stateListener = new StateListener();
+    private final Object retryLock = new Object();
+    private final ArrayDeque<Outgoing> retries = new ArrayDeque<>();
+    private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong subscribes = new AtomicLong();
+    private final AtomicLong connectAttempts = new AtomicLong();
+
+    private volatile StatefulRedisConnection<byte[], byte[]> pub;
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> sub;
+    private volatile boolean subscribed;
+    private volatile boolean subscribeInFlight;
+    private volatile boolean pubSuspect;
+    private volatile boolean released;
+    private ScheduledExecutorService scheduler;
+    private ThreadPoolExecutor delivery;
+    private Disposable eventSubscription;
+    private int failedAttempts; // scheduler thread only
+
+    private record Outgoing(byte[] message, CompletableFuture<Void> done, int attempt) {
+        Outgoing next() {
+            return new Outgoing(message, done, attempt + 1);
+        }
+    }
+
+    private RedisSyncAdapter(SyncOptions options, RedisSyncConfig config, RedisClient client, boolean ownsClient,
+                             ClientResources ownResources, RedisURI redisUri,
+                             StatefulRedisConnection<byte[], byte[]> pub,
+                             StatefulRedisPubSubConnection<byte[], byte[]> sub) {
+        super("redis", options);
+        this.config = config;
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.ownResources = ownResources;
+        this.redisUri = redisUri;
+        this.pub = pub;
+        this.sub = sub;
+        this.ownsConnections = pub == null;
+        this.channel = options.key().getBytes(StandardCharsets.UTF_8);
+        this.where = redisUri != null ? SyncOptions.redact(redisUri.toString()) : "given connections";
+    }
+
+    /** An adapter that makes its own client from {@code options.uri()} and closes everything it made. */
+    public static RedisSyncAdapter fromUri(SyncOptions options) {
+        RedisSyncConfig config = RedisSyncConfig.from(options);
+        RedisURI uri = RedisUris.parse(options.uri());
+        if (uri.getClientName() == null && config.clientName() != null) uri.setClientName(config.clientName());
+        uri.setTimeout(config.commandTimeout());
+        ClientResources resources = config.clientResources();
+        ClientResources own = null;
+        if (resources == null) {
+            own = DefaultClientResources.builder()
+                    .reconnectDelay(Delay.exponential(config.retryDelayMin(), config.retryDelayMax(), 2, TimeUnit.MILLISECONDS))
+                    .build();
+            resources = own;
+        }
+        RedisClient client = RedisClient.create(resources);
+        ClientOptions.Builder b = ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build());
+        if (config.clientOptions() != null) config.clientOptions().accept(b);
+        client.setOptions(b.build());
+        return new RedisSyncAdapter(options, config, client, true, own, uri, null, null);
+    }
+
+    /** An adapter that opens its two connections from the caller's client, closes them, but not the client. */
+    public static RedisSyncAdapter fromClient(RedisClient client, RedisURI uri, SyncOptions options) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(uri, "uri");
+        return new RedisSyncAdapter(options, RedisSyncConfig.from(options), client, false, null, uri, null, null);
+    }
+
+    /** An adapter on the caller's two connections; it never closes them, it only unsubscribes on close. */
+    public static RedisSyncAdapter fromConnections(StatefulRedisConnection<byte[], byte[]> publish,
+                                                   StatefulRedisPubSubConnection<byte[], byte[]> subscribe,
+                                                   SyncOptions options) {
+        Objects.requireNonNull(publish, "publish connection");
+        Objects.requireNonNull(subscribe, "subscribe connection");
+        if ((Object) publish == subscribe) {
+            throw new IllegalArgumentException("the publish and the subscribe connection must be two connections: "
+                    + "a subscribed connection cannot PUBLISH");
+        }
+        return new RedisSyncAdapter(options, RedisSyncConfig.from(options), null, false, null, null, publish, subscribe);
+    }
+
+    // ---- start and (re)connection ---------------------------------------------------------
+
+    @Override
+    protected void doStart() {
+        int n = INSTANCES.incrementAndGet();
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("feathers4j-redis-sync-" + n));
+        s.setRemoveOnCancelPolicy(true);
+        scheduler = s;
+        delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                daemon("feathers4j-redis-sync-delivery-" + n));
+        if (client != null) {
+            client.addListener(stateListener);
+            if (ownResources != null) {
+                eventSubscription = ownResources.eventBus().get()
+                        .filter(ReconnectFailedEvent.class::isInstance)
+                        .cast(ReconnectFailedEvent.class)
+                        .subscribe(this::onReconnectFailed, e -> { });
+            }
+        }
+        long every = config.healthCheckInterval().toMillis();
+        s.scheduleWithFixedDelay(this::healthCheckSafely, every, every, TimeUnit.MILLISECONDS);
+        if (ownsConnections) {
+            s.execute(this::connectStep);
+        } else {
+            sub.addListener(listener);
+            s.execute(this::healthCheckSafely);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** One step of the first connection: publish connection, then the pub/sub one, then subscribe. Scheduler thread. */
+    private void connectStep() {
+        if (released) return;
+        connectAttempts.incrementAndGet();
+        if (pub == null) {
+            client.connectAsync(ByteArrayCodec.INSTANCE, redisUri).whenComplete((c, e) -> runOnScheduler(() -> {
+                if (e != null) {
+                    connectFailed("publish", e);
+                } else if (released) {
+                    c.closeAsync();
+                } else {
+                    pub = c;
+                    connectStep();
+                }
+            }));
+        } else if (sub == null) {
+            client.connectPubSubAsync(ByteArrayCodec.INSTANCE, redisUri).whenComplete((c, e) -> runOnScheduler(() -> {
+                if (e != null) {
+                    connectFailed("subscribe", e);
+                } else if (released) {
+                    c.closeAsync();
+                } else {
+                    c.addListener(listener);
+                    sub = c;
+                    failedAttempts = 0;
+                    healthCheck();
+                }
+            }));
+        }
+    }
+
+    private void connectFailed(String which, Throwable error) {
+        Throwable e = Errors.unwrap(error);
+        if (Errors.isUnfixable(e)) {
+            fail(new RedisSyncException("redis sync cannot connect to " + where + ": " + describe(e)
+                    + " (not retried: fix the credentials or TLS settings)", e));
+            return;
+        }
+        disconnected(e);
+        long delay = backoff(failedAttempts++);
+        if (failedAttempts == 1 || failedAttempts % 10 == 0) {
+            LOG.warn("redis sync: cannot open the {} connection to {} ({}); attempt {}, retrying in {} ms; events are buffered",
+                    which, where, describe(e), failedAttempts, delay);
+        }
+        schedule(this::connectStep, delay);
+    }
+
+    private long backoff(int attempt) {
+        long min = config.retryDelayMin().toMillis();
+        long max = Math.max(min, config.retryDelayMax().toMillis());
+        long d = attempt >= 30 ? max : Math.min(max, min << Math.min(attempt, 30));
+        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
+    }
+
+    private void subscribe() {
+        StatefulRedisPubSubConnection<byte[], byte[]> s = sub;
+        if (s == null || subscribeInFlight || released) return;
+        subscribeInFlight = true;
+        subscribes.incrementAndGet();
+        try {
+            s.async().subscribe(channel).whenComplete((v, error) -> {
+                subscribeInFlight = false;
+                if (error == null) return;
+                Throwable e = Errors.unwrap(error);
+                if (Errors.isUnfixable(e)) {
+                    runOnScheduler(() -> fail(new RedisSyncException("redis sync cannot subscribe to '" + options.key()
+                            + "' on " + where + ": " + describe(e) + " (not retried: fix the credentials or ACL)", e)));
+                } else {
+                    recordError(e);
+                    runOnScheduler(this::healthCheck);
+                }
+            });
+        } catch (RuntimeException e) {
+            subscribeInFlight = false;
+            recordError(e);
+        }
+    }
+
+    private void healthCheckSafely() {
+        try {
+            healthCheck();
+        } catch (RuntimeException e) {
+            LOG.warn("redis sync: health check failed: {}", e.toString());
+            recordError(e);
+        }
+    }
+
+    /** Derives the state from the connections and the subscription. Scheduler thread. */
+    private void healthCheck() {
+        if (released || isClosed()) return;
+        StatefulRedisConnection<byte[], byte[]> p = pub;
+        StatefulRedisPubSubConnection<byte[], byte[]> s = sub;
+        if (p == null || s == null) return; // the first connection is still being made
+        boolean subOpen = s.isOpen();
+        boolean pubOpen = p.isOpen();
+        if (!subOpen) subscribed = false;
+        if (subOpen && !subscribed) subscribe();
+        if (pubOpen && subOpen && subscribed) {
+            pubSuspect = false;
+            resendRetries();
+            if (state() != SyncState.CONNECTED) connected();
+        } else if (state() == SyncState.CONNECTED) {
+            disconnected(new RedisException("redis connection lost to " + where + " (" + (pubOpen ? "" : "publish connection down, ")
+                    + (subOpen ? (subscribed ? "" : "not subscribed") : "subscribe connection down") + ")"));
+        }
+    }
+
+    private void fail(RedisSyncException e) {
+        failed(e);
+        release();
+    }
+
+    private void onReconnectFailed(ReconnectFailedEvent event) {
+        if (state() == SyncState.CONNECTED || released) return;
+        Throwable c = event.getCause();
+        recordError(c);
+        if (event.getAttempt() == 1 || event.getAttempt() % 10 == 0) {
+            LOG.warn("redis sync: reconnect attempt {} to {} failed: {}", event.getAttempt(), where, describe(c));
+        }
+    }
+
+    // ---- publishing ----------------------------------------------------------------------
+
+    @Override
+    protected CompletableFuture<Void> send(byte[] message) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        attempt(new Outgoing(message, done, 1));
+        return done;
+    }
+
+    private void attempt(Outgoing o) {
+        StatefulRedisConnection<byte[], byte[]> c = pub;
+        if (c == null) {
+            sendFailed(o, new RedisException("Currently not connected"));
+            return;
+        }
+        try {
+            c.async().publish(channel, o.message()).whenComplete((n, e) -> {
+                if (e == null) o.done().complete(null);
+                else sendFailed(o, Errors.unwrap(e));
+            });
+        } catch (RuntimeException e) {
+            sendFailed(o, e);
+        }
+    }
+
+    private void sendFailed(Outgoing o, Throwable e) {
+        if (isClosed() || released || !Errors.isConnectionProblem(e) || o.attempt() >= MAX_SEND_ATTEMPTS) {
+            o.done().completeExceptionally(e);
+            return;
+        }
+        List<Outgoing> overflow = new ArrayList<>();
+        synchronized (retryLock) {
+            retries.add(o.next());
+            int max = Math.max(1, options.bufferSize());
+            while (retries.size() > max) overflow.add(retries.poll());
+        }
+        for (Outgoing x : overflow) {
+            x.done().completeExceptionally(new RedisSyncException("redis sync: a message whose PUBLISH failed was dropped "
+                    + "because more than bufferSize (" + options.bufferSize() + ") failed messages were waiting", e));
+        }
+        pubSuspect = true;
+        disconnected(e);
+        runOnScheduler(this::healthCheck);
+    }
+
+    /** Sends the messages whose PUBLISH failed, in order, before the buffer is flushed. Scheduler thread. */
+    private void resendRetries() {
+        List<Outgoing> again;
+        synchronized (retryLock) {
+            if (retries.isEmpty()) return;
+            again = new ArrayList<>(retries);
+            retries.clear();
+        }
+        resent.addAndGet(again.size());
+        LOG.info("redis sync: sending {} message(s) again whose PUBLISH failed when the connection dropped", again.size());
+        for (Outgoing o : again) attempt(o);
+    }
+
+    // ---- receiving -----------------------------------------------------------------------
+
+    private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
+        @Override
+        public void message(byte[] ch, byte[] message) {
+            if (!Arrays.equals(ch, channel) || isClosed()) return;
+            try {
+                delivery.execute(() -> deliver(message));
+            } catch (RuntimeException e) {
+                // rejected: the adapter is closing
+            }
+        }
+
+        @Override
+        public void subscribed(byte[] ch, long count) {
+            if (!Arrays.equals(ch, channel)) return;
+            subscribed = true;
+            runOnScheduler(RedisSyncAdapter.this::healthCheck);
+        }
+
+        @Override
+        public void unsubscribed(byte[] ch, long count) {
+            if (!Arrays.equals(ch, channel)) return;
+            subscribed = false;
+            runOnScheduler(RedisSyncAdapter.this::healthCheck);
+        }
+    }
+
+    private final class StateListener implements RedisConnectionStateListener {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (isOurs(connection)) runOnScheduler(RedisSyncAdapter.this::healthCheck);
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (!isOurs(connection)) return;
+            if (connection == sub) subscribed = false;
+            runOnScheduler(RedisSyncAdapter.this::healthCheck);
+        }
+
+        @Override
+        public void onRedisExceptionCaught(RedisChannelHandler<?, ?> connection, Throwable cause) {
+            if (isOurs(connection)) recordError(cause);
+        }
+
+        private boolean isOurs(RedisChannelHandler<?, ?> connection) {
+            return connection != null && ((Object) connection == pub || (Object) connection == sub);
+        }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------
+
+    private void runOnScheduler(Runnable r) {
+        ScheduledExecutorService s = scheduler;
+        if (s == null || s.isShutdown()) return;
+        try {
+            s.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("redis sync: internal task failed: {}", e.toString());
+                    recordError(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            // rejected: shutting down
+        }
+    }
+
+    private void schedule(Runnable r, long delayMillis) {
+        ScheduledExecutorService s = scheduler;
+        if (s == null || s.isShutdown()) return;
+        try {
+            s.schedule(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("redis sync: internal task failed: {}", e.toString());
+                    recordError(e);
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            // rejected: shutting down
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (root != e && root.getMessage() != null && !m.contains(root.getMessage())) m += ": " + root.getMessage();
+        return m;
+    }
+
+    /** Stops retrying and closes what this adapter opened. Idempotent. */
+    private CompletableFuture<Void> release() {
+        if (released) return CompletableFuture.completedFuture(null);
+        released = true;
+        List<Outgoing> pending;
+        synchronized (retryLock) {
+            pending = new ArrayList<>(retries);
+            retries.clear();
+        }
+        for (Outgoing o : pending) o.done().completeExceptionally(new RedisSyncException("redis sync adapter stopped", null));
+        if (eventSubscription != null) eventSubscription.dispose();
+        if (client != null) client.removeListener(stateListener);
+        StatefulRedisPubSubConnection<byte[], byte[]> s = sub;
+        StatefulRedisConnection<byte[], byte[]> p = pub;
+        List<CompletableFuture<?>> closing = new ArrayList<>();
+        if (ownsConnections) {
+            if (s != null) closing.add(s.closeAsync());
+            if (p != null) closing.add(p.closeAsync());
+        } else if (s != null) {
+            s.removeListener(listener);
+            if (s.isOpen()) {
+                try {
+                    closing.add(s.async().unsubscribe(channel).toCompletableFuture()
+                            .completeOnTimeout(null, 2, TimeUnit.SECONDS));
+                } catch (RuntimeException e) {
+                    // best effort
+                }
+            }
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .handle((v, e) -> null);
+        if (ownsClient) {
+            all = all.thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS)).handle((v, e) -> null);
+            if (ownResources != null) {
+                all = all.thenCompose(v -> {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    ownResources.shutdown(0, 2, TimeUnit.SECONDS).addListener(x -> done.complete(null));
+                    return done;
+                });
+            }
+        }
+        ScheduledExecutorService sch = scheduler;
+        ThreadPoolExecutor del = delivery;
+        return all.whenComplete((v, e) -> {
+            if (sch != null) sch.shutdown();
+            if (del != null) del.shutdown();
+        });
+    }
+
+    @Override
+    protected CompletableFuture<Void> doClose() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ScheduledExecutorService s = scheduler;
+        Runnable r = () -> release().whenComplete((v, e) -> f.complete(null));
+        if (s == null || s.isShutdown()) {
+            r.run();
+        } else {
+            try {
+                s.execute(r);
+            } catch (RuntimeException e) {
+                r.run();
+            }
+        }
+        return f.completeOnTimeout(null, 10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> c = super.counters();
+        synchronized (retryLock) {
+            c.put("resendWaiting", (long) retries.size());
+        }
+        c.put("resent", resent.get());
+        c.put("subscribes", subscribes.get());
+        c.put("connectAttempts", connectAttempts.get());
+        ThreadPoolExecutor d = delivery;
+        c.put("deliveryQueue", d == null ? 0L : (long) d.getQueue().size());
+        return c;
+    }
+
+    /** The configuration in use. */
+    public RedisSyncConfig config() {
+        return config.copy();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSyncAdapter{" + where + ", key=" + options.key() + ", " + state() + "}";
+    }
+}

@@ -1,0 +1,43 @@
+package org.feathers4j.sync.redis.internal;
+
+import io.lettuce.core.RedisURI;
+import java.util.Locale;
+import java.util.Set;
+import org.feathers4j.sync.SyncOptions;
+
+/** Turns sync URIs into Lettuce {@link RedisURI}s; accepts the {@code +} spellings of the Sentinel schemes. */
+public final class RedisUris {
+
+    /** The schemes the Redis adapter serves. */
+    public static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel",
+            "redis+sentinel", "rediss+sentinel");
+
+    private RedisUris() {
+    }
+
+    /**
+     * Parses a sync URI.
+     *
+     * @throws IllegalArgumentException with the (redacted) URI and the reason
+     */
+    public static RedisURI parse(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("the redis sync adapter needs a 'uri' such as redis://localhost:6379");
+        }
+        String u = uri.trim();
+        int colon = u.indexOf(':');
+        if (colon <= 0) throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' has no scheme");
+        String scheme = u.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!SCHEMES.contains(scheme)) {
+            throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "': scheme '" + scheme
+                    + "' is not one of " + SCHEMES);
+        }
+        String lettuceScheme = scheme.replace('+', '-');
+        try {
+            return RedisURI.create(lettuceScheme + u.substring(colon));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' is not a valid Redis URI: "
+                    + e.getMessage(), e);
+        }
+    }
+}
