@@ -5,6 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import redis.embedded.RedisServer;
 
 /**
@@ -15,6 +19,7 @@ import redis.embedded.RedisServer;
 public final class EmbeddedRedis implements AutoCloseable {
 
     private static final int ATTEMPTS = 3;
+    private static final long START_TIMEOUT_SECONDS = 30;
 
     private final RedisServer server;
     private final String host;
@@ -40,10 +45,9 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .setting("bind " + host)
                     .setting("save \"\"")
                     .setting("appendonly no")
-                    .setting("loglevel warning")
                     .build();
             try {
-                server.start();
+                startWithin(server, START_TIMEOUT_SECONDS);
                 return new EmbeddedRedis(server, host, p);
             } catch (RuntimeException e) {
                 last = e;
@@ -87,6 +91,28 @@ public final class EmbeddedRedis implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * {@code RedisServer.start()} blocks until the server logs that it is ready, without a time
+     * limit (and the read is not interruptible): run it aside and give up after a while.
+     */
+    private static void startWithin(RedisServer server, long seconds) {
+        CompletableFuture<Void> started = CompletableFuture.runAsync(server::start, r -> {
+            Thread t = new Thread(r, "embedded-redis-start");
+            t.setDaemon(true);
+            t.start();
+        });
+        try {
+            started.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Redis did not report ready within " + seconds + " s", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting Redis", e);
         }
     }
 
