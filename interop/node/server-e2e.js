@@ -101,6 +101,10 @@ async function methods() {
     out.tooMany = await new Promise((resolve) => {
       app.socket.emit('find', 'messages', {}, 'surplus', (err, res) => resolve(err ? describeError(errors.convert(err)) : { unexpectedResult: res }));
     });
+    out.tooManyMore = await new Promise((resolve) => {
+      app.socket.emit('get', 'messages', 1, {}, 'x', { y: [1, 2] }, 3, (err, res) => resolve(err ? describeError(errors.convert(err)) : { unexpectedResult: res }));
+    });
+    out.afterSurplus = await messages.find();
   }
   return out;
 }

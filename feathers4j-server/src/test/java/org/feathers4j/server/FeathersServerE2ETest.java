@@ -89,6 +89,9 @@ class FeathersServerE2ETest {
         if (socket) {
             assertError(r.get("tooMany"), "BadRequest", 400, "bad-request");
             assertThat(map(r.get("tooMany"))).containsEntry("message", "Too many arguments for 'find' method");
+            assertError(r.get("tooManyMore"), "BadRequest", 400, "bad-request");
+            assertThat(map(r.get("tooManyMore"))).containsEntry("message", "Too many arguments for 'get' method");
+            assertThat(list(r.get("afterSurplus"))).as("the connection still works").isEmpty();
         }
     }
 
