@@ -138,9 +138,9 @@ class FeathersServerE2ETest {
         a = serve(appA);
         b = serve(appB);
         Map<String, Object> r = NodeClient.run("two-instance", mode, url(a), url(b));
-        assertThat(list(r.get("seenA"))).as("events on instance A").hasSize(1)
-                .first().satisfies(o -> assertThat(map(o)).containsEntry("text", "from B"));
-        assertThat(list(r.get("seenB"))).hasSize(1);
+        assertThat(list(r.get("seenA"))).as("events on instance A")
+                .extracting(o -> map(o).get("text")).containsExactly("from B", "from B over REST");
+        assertThat(list(r.get("seenB"))).hasSize(2);
     }
 
     @Test
