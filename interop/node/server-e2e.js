@@ -101,6 +101,10 @@ async function methods() {
     out.tooMany = await new Promise((resolve) => {
       app.socket.emit('find', 'messages', {}, 'surplus', (err, res) => resolve(err ? describeError(errors.convert(err)) : { unexpectedResult: res }));
     });
+    out.tooManyMore = await new Promise((resolve) => {
+      app.socket.emit('get', 'messages', 1, {}, 'x', { y: [1, 2] }, 3, (err, res) => resolve(err ? describeError(errors.convert(err)) : { unexpectedResult: res }));
+    });
+    out.afterSurplus = await messages.find();
   }
   return out;
 }
@@ -163,7 +167,9 @@ async function twoInstance() {
   onA.service('messages').on('created', (d) => seenA.push(d));
   onB.service('messages').on('created', (d) => seenB.push(d));
   const created = await onB.service('messages').create({ text: 'from B' });
-  await until(() => seenA.length >= 1 && seenB.length >= 1, 10000, 'the event on instance A').catch(() => {});
+  // and through B's REST API
+  await client(urlB, 'rest').service('messages').create({ text: 'from B over REST' });
+  await until(() => seenA.length >= 2 && seenB.length >= 2, 10000, 'the events on instance A').catch(() => {});
   await sleep(300);
   return { created, seenA, seenB };
 }

@@ -45,7 +45,7 @@ public class Channel {
 
     /**
      * One channel holding the connections of all the given channels, each once; where a
-     * connection is in several, the data of the first channel that set data for it wins.
+     * connection is in several, the first of those channels decides its data (as in Feathers).
      */
     public static Channel combine(Channel... channels) {
         return combine(Arrays.asList(channels));
@@ -56,10 +56,7 @@ public class Channel {
         Map<Connection, Object> out = new LinkedHashMap<>();
         for (Channel c : channels) {
             if (c == null) continue;
-            c.members.forEach((conn, d) -> {
-                Object prev = out.get(conn);
-                if (prev == null || (prev == EVENT_DATA && d != EVENT_DATA)) out.put(conn, d);
-            });
+            c.members.forEach(out::putIfAbsent);
         }
         return new Channel(out);
     }

@@ -10,11 +10,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * netty-socketio's pipeline with three changes: the lossless polling encoder, our CORS handler
- * right after the HTTP encoder, and the REST/static handler before the Socket.IO encoder (requests
- * outside {@code /socket.io/} reach it; its responses go straight to the HTTP encoder).
+ * netty-socketio's pipeline with four changes: the lossless polling encoder, our CORS handler
+ * right after the HTTP encoder, the {@link PayloadSplitter} before the packet handler, and the
+ * REST/static handler before the Socket.IO encoder (requests outside {@code /socket.io/} reach it;
+ * its responses go straight to the HTTP encoder).
  */
 public final class FeathersChannelInitializer extends SocketIOChannelInitializer {
+
+    private static final PayloadSplitter SPLITTER = new PayloadSplitter();
 
     private final ChannelHandler rest;
     private final CorsAccess cors;
@@ -41,6 +44,7 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
         super.addSocketioHandlers(pipeline);
         pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
         pipeline.addAfter(HTTP_ENCODER, "feathersCors", new CorsHandler(cors));
+        pipeline.addBefore(PACKET_HANDLER, "feathersPayloadSplitter", SPLITTER);
         pipeline.addBefore(SOCKETIO_ENCODER, "feathersRest", rest);
     }
 }

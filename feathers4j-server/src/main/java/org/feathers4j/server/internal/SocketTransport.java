@@ -54,7 +54,10 @@ public final class SocketTransport {
         });
         server.addDisconnectListener(client -> {
             Object c = client.get(CONNECTION);
-            if (c instanceof Connection conn) channels.disconnect(conn);
+            if (c instanceof SocketConnection conn) {
+                conn.open = false;
+                channels.disconnect(conn);
+            }
         });
         for (Method m : Method.values()) {
             // path + the method's arguments + one more, to notice surplus arguments
@@ -126,6 +129,11 @@ public final class SocketTransport {
     /** A Socket.IO client as a channels {@link Connection}. */
     static final class SocketConnection extends Connection {
         private final SocketIOClient client;
+        /**
+         * Until the disconnect listener runs. Not {@code client.isChannelOpen()}: over long-polling
+         * there is no open channel between two polls, yet packets sent then are queued and delivered.
+         */
+        volatile boolean open = true;
 
         SocketConnection(SocketIOClient client) {
             super(client.getSessionId().toString(), PROVIDER, headersOf(client));
@@ -146,7 +154,7 @@ public final class SocketTransport {
 
         @Override
         public boolean isOpen() {
-            return client.isChannelOpen();
+            return open;
         }
 
         @Override

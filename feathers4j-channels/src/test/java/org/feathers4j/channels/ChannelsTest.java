@@ -1,0 +1,183 @@
+package org.feathers4j.channels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.feathers4j.Application;
+import org.feathers4j.memory.MemoryService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ChannelsTest {
+
+    /** A connection that records what it is sent. */
+    static final class Recording extends Connection {
+        final List<List<Object>> received = new CopyOnWriteArrayList<>();
+        volatile boolean open = true;
+
+        Recording(String id) {
+            super(id, "test", Map.of("user-agent", "junit"));
+        }
+
+        @Override
+        public void send(String event, Object data) {
+            received.add(List.of(event, data));
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+        }
+
+        List<Object> events() {
+            return received.stream().map(l -> l.get(0)).toList();
+        }
+    }
+
+    @Test
+    void noPublisherMeansNobodyReceives() {
+        Application app = new Application();
+        app.use("messages", new MemoryService());
+        Channels channels = Channels.of(app);
+        Recording a = new Recording("a");
+        channels.connect(a);
+        channels.channel("all").join(a);
+        app.service("messages").create(Map.of("text", "x")).join();
+        assertThat(a.received).isEmpty();
+    }
+
+    @Test
+    void connectionEventsJoinAndLeave() {
+        Application app = new Application();
+        Channels channels = Channels.of(app);
+        assertThat(Channels.of(app)).isSameAs(channels);
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        app.on("connection", args -> {
+            seen.add("connect " + ((Connection) args[0]).id());
+            channels.channel("anonymous").join((Connection) args[0]);
+        });
+        app.on("disconnect", args -> seen.add("disconnect " + ((Connection) args[0]).id()));
+        Recording a = new Recording("a");
+        channels.connect(a);
+        channels.channel("room").join(a);
+        assertThat(channels.channel("anonymous").contains(a)).isTrue();
+        assertThat(channels.connections()).containsExactly(a);
+        channels.disconnect(a);
+        channels.disconnect(a);
+        assertThat(seen).containsExactly("connect a", "disconnect a");
+        assertThat(channels.channel("anonymous").length()).isZero();
+        assertThat(channels.channel("room").length()).isZero();
+        assertThat(channels.connections()).isEmpty();
+    }
+
+    @Test
+    void publisherLookupOrderServiceEventThenServiceAllThenAppEventThenAppAll() {
+        Application app = new Application();
+        app.use("messages", new MemoryService());
+        app.use("users", new MemoryService());
+        app.use("things", new MemoryService());
+        Channels channels = Channels.of(app);
+        Recording appAll = new Recording("appAll");
+        Recording appCreated = new Recording("appCreated");
+        Recording msgAll = new Recording("msgAll");
+        Recording msgCreated = new Recording("msgCreated");
+        for (Recording r : List.of(appAll, appCreated, msgAll, msgCreated)) {
+            channels.connect(r);
+            channels.channel(r.id()).join(r);
+        }
+        channels.publish((d, c) -> channels.channel("appAll"));
+        channels.publish("created", (d, c) -> channels.channel("appCreated"));
+        channels.service("messages").publish((d, c) -> channels.channel("msgAll"));
+        channels.service("/messages/").publish("created", (d, c) -> channels.channel("msgCreated"));
+
+        Object m = app.service("messages").create(Map.of("text", "x")).join();
+        Object id = ((Map<?, ?>) m).get("id");
+        app.service("messages").patch(id, Map.of("text", "y")).join();
+        app.service("users").create(Map.of("name", "u")).join();
+        app.service("users").remove(0).join();
+
+        assertThat(msgCreated.events()).containsExactly("messages created");
+        assertThat(msgAll.events()).containsExactly("messages patched");
+        assertThat(appCreated.events()).containsExactly("users created");
+        assertThat(appAll.events()).containsExactly("users removed");
+        assertThat(msgCreated.received.get(0).get(1)).isEqualTo(m);
+    }
+
+    @Test
+    void combinedChannelsSendOnceAndDataPerConnection() {
+        Application app = new Application();
+        app.use("messages", new MemoryService());
+        Channels channels = Channels.of(app);
+        Recording admin = new Recording("admin");
+        Recording user = new Recording("user");
+        Recording closed = new Recording("closed");
+        for (Recording r : List.of(admin, user, closed)) channels.connect(r);
+        channels.channel("admins").join(admin);
+        channels.channel("users").join(admin, user, closed);
+        closed.open = false;
+        channels.publish((data, ctx) -> Channel.combine(
+                channels.channel("admins"),
+                channels.channel("users").send(Map.of("redacted", true))));
+
+        app.service("messages").create(Map.of("text", "secret")).join();
+
+        assertThat(admin.received).hasSize(1);
+        assertThat(((Map<?, ?>) admin.received.get(0).get(1)).get("text")).isEqualTo("secret");
+        assertThat(user.received).hasSize(1);
+        assertThat(user.received.get(0).get(1)).isEqualTo(Map.of("redacted", true));
+        assertThat(closed.received).isEmpty();
+        assertThat(channels.channel("admins", "users").length()).isEqualTo(3);
+        assertThat(channels.channel("users").filter(c -> c.id().startsWith("u")).connections()).containsExactly(user);
+        channels.channel("users").leave(c -> c.id().equals("user"));
+        assertThat(channels.channel("users").contains(user)).isFalse();
+    }
+
+    @Test
+    void oneEventPerItemOfAListResultAndPublisherErrorsAreContained() {
+        Application app = new Application();
+        app.use("messages", new MemoryService(org.feathers4j.memory.MemoryServiceOptions.defaults().withMulti(true)));
+        Channels channels = Channels.of(app);
+        Recording a = new Recording("a");
+        channels.connect(a);
+        channels.channel("all").join(a);
+        channels.publish((d, c) -> channels.channel("all"));
+        channels.service("messages").publish("removed", (d, c) -> {
+            throw new IllegalStateException("boom");
+        });
+        app.service("messages").create(List.of(Map.of("n", 1), Map.of("n", 2))).join();
+        assertThat(a.events()).containsExactly("messages created", "messages created");
+        app.service("messages").remove(null).join();
+        assertThat(a.events()).hasSize(2);
+        assertThat(channels.publisherErrorCount()).isEqualTo(2);
+        assertThat(channels.sentCount()).isEqualTo(2);
+    }
+
+    @Test
+    void customEventsArePublishedToo() {
+        Application app = new Application();
+        app.use("jobs", new MemoryService() {
+            @Override
+            public List<String> events() {
+                return List.of("progress");
+            }
+        });
+        Channels channels = Channels.of(app);
+        Recording a = new Recording("a");
+        channels.connect(a);
+        channels.channel("all").join(a);
+        channels.publish((d, c) -> channels.channel("all"));
+        app.service("jobs").emit("progress", Map.of("pct", 50));
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> a.received.size() == 1);
+        assertThat(a.received.get(0)).containsExactly("jobs progress", Map.of("pct", 50));
+    }
+}
