@@ -24,7 +24,10 @@ async function connectedInstance(page) {
   return page.$eval('#me', (e) => e.textContent);
 }
 
+// Chromium throttles background tabs, which would add seconds to what we measure: the sending
+// page comes to the front first.
 async function send(page, name, text) {
+  await page.bringToFront();
   await page.fill('#name', name);
   await page.fill('#text', text);
   await page.click('#send-button');
@@ -93,6 +96,9 @@ async function main() {
     // both instances side by side, for the README: a fresh client on each loads the history,
     // then one more message goes live from the left to the right
     const both = await context.newPage();
+    pages.push(both);
+    both.on('pageerror', (e) => consoleErrors.push(String(e)));
+    both.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     await both.setViewportSize({ width: 1280, height: 720 });
     await both.setContent(
       '<!doctype html><html><body style="margin:0;display:flex;gap:8px;background:#c9ced8;padding:8px;height:100vh;box-sizing:border-box">' +

@@ -167,10 +167,15 @@
     setStatus('disconnected', 'reconnecting…');
   });
 
-  el.name.value = localStorage.getItem(NAME_KEY) || '';
-  el.name.addEventListener('change', function () {
-    localStorage.setItem(NAME_KEY, el.name.value.trim());
-  });
+  // the name is remembered where storage is allowed (not in third-party frames, nor in some private modes)
+  function remembered() {
+    try { return window.localStorage.getItem(NAME_KEY) || ''; } catch (e) { return ''; }
+  }
+  function remember(name) {
+    try { window.localStorage.setItem(NAME_KEY, name); } catch (e) { /* not allowed here */ }
+  }
+  el.name.value = remembered();
+  el.name.addEventListener('change', function () { remember(el.name.value.trim()); });
   el.button.disabled = true;
 
   el.form.addEventListener('submit', function (event) {

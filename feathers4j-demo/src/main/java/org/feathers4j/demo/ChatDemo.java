@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,31 +48,41 @@ public final class ChatDemo implements AutoCloseable {
     private final EmbeddedRedis redis;
     private final String syncUri;
     private final List<ChatInstance> instances;
-    private volatile boolean closed;
+    private final PrintStream console;
+    private final Thread shutdownHook = new Thread(this::closeOnExit, "feathers4j-demo-shutdown");
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private boolean closed;
 
-    private ChatDemo(DemoOptions options, EmbeddedRedis redis, String syncUri, List<ChatInstance> instances) {
+    private ChatDemo(DemoOptions options, EmbeddedRedis redis, String syncUri, List<ChatInstance> instances,
+                     PrintStream console) {
         this.options = options;
         this.redis = redis;
         this.syncUri = syncUri;
         this.instances = instances;
+        this.console = console;
     }
 
     /**
      * Starts the broker (unless {@link DemoOptions#sync()} names one) and the instances, and waits
      * up to {@value #SYNC_WAIT_SECONDS} s for them to connect to it (a broker still unreachable then
-     * is logged; the instances keep trying in the background).
+     * is logged; the instances keep trying in the background). A JVM shutdown hook closes the demo
+     * if the JVM exits first (Ctrl-C): instances first, then the embedded Redis.
      *
      * @throws IllegalStateException    if the embedded Redis or an instance cannot start (e.g. port taken);
      *                                  everything started so far is stopped again
      * @throws IllegalArgumentException if no sync adapter on the classpath serves the URI's scheme
      */
     public static ChatDemo start(DemoOptions options) {
+        return start(options, null);
+    }
+
+    private static ChatDemo start(DemoOptions options, PrintStream console) {
         Objects.requireNonNull(options, "options");
         EmbeddedRedis redis = options.embeddedBroker() ? EmbeddedRedis.start(options.host(), options.redisPort()) : null;
         String uri = redis != null ? redis.uri() : options.sync();
         List<ChatInstance> instances = new ArrayList<>();
-        List<ChatInstance> view = Collections.unmodifiableList(instances);
-        ChatDemo demo = new ChatDemo(options, redis, uri, view);
+        ChatDemo demo = new ChatDemo(options, redis, uri, Collections.unmodifiableList(instances), console);
+        Runtime.getRuntime().addShutdownHook(demo.shutdownHook);
         MemoryService store = new MemoryService();
         try {
             for (int i = 0; i < options.ports().size(); i++) {
@@ -144,7 +155,7 @@ public final class ChatDemo implements AutoCloseable {
     /** Prints what runs where. */
     public void printBanner(PrintStream out) {
         String broker = redis != null
-                ? "an embedded Redis 7.0.15 (" + syncUri + ")"
+                ? "an embedded Redis " + EmbeddedRedis.VERSION + " (" + syncUri + ")"
                 : SyncOptions.redact(syncUri);
         out.println();
         out.println("feathers4j chat: " + size() + " instances syncing through " + broker);
@@ -157,17 +168,36 @@ public final class ChatDemo implements AutoCloseable {
         out.flush();
     }
 
-    /** Stops the instances, then the embedded Redis; idempotent. */
+    /** Stops the instances (all at once), then the embedded Redis; idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        for (ChatInstance i : instances) {
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        if (Thread.currentThread() != shutdownHook) {
             try {
-                i.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Could not stop {}", i.name(), e);
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already
             }
+        }
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ChatInstance i : instances) {
+            stops.add(CompletableFuture.runAsync(() -> {
+                try {
+                    i.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not stop {}", i.name(), e);
+                }
+            }));
+        }
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The instances did not all stop within 30 s", e);
         }
         if (redis != null) {
             try {
@@ -176,6 +206,21 @@ public final class ChatDemo implements AutoCloseable {
                 LOG.warn("Could not stop the embedded Redis on port {}", redis.port(), e);
             }
         }
+        closedLatch.countDown();
+    }
+
+    private void closeOnExit() {
+        if (console != null) console.println("Stopping the demo...");
+        close();
+        if (console != null) {
+            console.println("Stopped.");
+            console.flush();
+        }
+    }
+
+    /** Waits until the demo is closed (by {@link #close()} or at JVM exit). */
+    public void awaitClose() throws InterruptedException {
+        closedLatch.await();
     }
 
     /**
@@ -198,24 +243,19 @@ public final class ChatDemo implements AutoCloseable {
         }
         ChatDemo demo;
         try {
-            demo = start(options);
+            demo = start(options, System.out);
         } catch (RuntimeException e) {
+            Throwable cause = e.getCause();
             System.err.println("error: the demo could not start: " + e.getMessage()
-                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+                    + (cause != null && cause.getMessage() != null && !e.getMessage().contains(cause.getMessage())
+                    ? " (" + cause.getMessage() + ")" : ""));
             LOG.debug("Start failure", e);
             System.exit(1);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping the demo...");
-            demo.close();
-            System.out.println("Stopped.");
-            stopped.countDown();
-        }, "feathers4j-demo-shutdown"));
         demo.printBanner(System.out);
         try {
-            stopped.await();
+            demo.awaitClose(); // Ctrl-C runs the shutdown hook, which closes the demo
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

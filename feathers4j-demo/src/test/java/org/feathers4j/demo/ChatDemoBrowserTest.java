@@ -118,11 +118,13 @@ class ChatDemoBrowserTest {
                 Files.copy(target.resolve("demo-e2e.png"), docs.resolve("demo.png"), StandardCopyOption.REPLACE_EXISTING);
             }
 
-            // Ctrl-C (SIGINT) and SIGTERM both run the shutdown hook
-            demo.destroy();
+            // Ctrl-C (SIGINT) and SIGTERM both run the shutdown hook. Process.destroy() would also
+            // close our end of its output, and we want to read what it prints while stopping.
+            assertThat(demo.toHandle().destroy()).as("SIGTERM sent").isTrue();
             assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("the demo stops on SIGTERM").isTrue();
             pump.join(5000);
-            assertThat(output(output)).contains("Stopping the demo...", "Stopped.");
+            assertThat(output(output)).as("exit status " + demo.exitValue())
+                    .contains("Stopping the demo...", "Stopped.");
             assertThat(EmbeddedRedis.accepting("127.0.0.1", redisPort)).as("the embedded Redis stopped").isFalse();
             for (String u : urls) {
                 assertThat(EmbeddedRedis.accepting("127.0.0.1", URI.create(u).getPort())).as(u + " closed").isFalse();

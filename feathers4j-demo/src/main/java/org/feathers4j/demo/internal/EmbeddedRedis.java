@@ -1,65 +1,139 @@
 package org.feathers4j.demo.internal;
 
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import redis.embedded.RedisServer;
+import java.util.stream.Stream;
+import redis.embedded.RedisExecProvider;
 
 /**
- * A real Redis server (7.0.15, the binary {@code org.signal:embedded-redis} ships) run as a child
- * process of this JVM: no persistence, bound to one interface. {@link #close()} stops it; a JVM
- * killed without running its shutdown hooks (SIGKILL) leaves it running.
+ * A real Redis server — the 7.0.15 binary that {@code org.signal:embedded-redis} ships — run as a
+ * child process of this JVM: bound to one interface, no persistence.
+ *
+ * <p>The library's own {@code RedisServer} installs a JVM shutdown hook that kills Redis at once,
+ * concurrently with the application's hooks, so the instances would lose their broker before they
+ * close (and log reconnect attempts while closing). Here the library only provides the binary; the
+ * process is started and stopped by this class, whose owner ({@code ChatDemo}) stops it after the
+ * instances. Where {@code setsid} exists (Linux), Redis runs in a session of its own, so the
+ * terminal's Ctrl-C reaches only the JVM. A JVM killed with SIGKILL runs no hooks and leaves Redis
+ * running.
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
+    /** The Redis version the library ships. */
+    public static final String VERSION = "7.0.15";
+
     private static final int ATTEMPTS = 3;
     private static final long START_TIMEOUT_SECONDS = 30;
+    private static final String READY = "Ready to accept connections";
+    private static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .filter(f -> Files.isExecutable(Path.of(f))).findFirst();
 
-    private final RedisServer server;
+    private final Process process;
     private final String host;
     private final int port;
 
-    private EmbeddedRedis(RedisServer server, String host, int port) {
-        this.server = server;
+    private EmbeddedRedis(Process process, String host, int port) {
+        this.process = process;
         this.host = host;
         this.port = port;
     }
 
     /**
-     * Starts Redis on this interface and port ({@code 0}: a free port).
+     * Starts Redis on this interface and port ({@code 0}: a free port) and waits until it accepts
+     * connections.
      *
      * @throws IllegalStateException if it does not start (port taken, binary not runnable here)
      */
     public static EmbeddedRedis start(String host, int port) {
+        File binary;
+        try {
+            binary = RedisExecProvider.defaultProvider().get();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("No Redis binary for this system in org.signal:embedded-redis", e);
+        }
         RuntimeException last = null;
         for (int attempt = 0; attempt < (port == 0 ? ATTEMPTS : 1); attempt++) {
             int p = port == 0 ? freePort(host) : port;
-            RedisServer server = RedisServer.builder()
-                    .port(p)
-                    .setting("bind " + host)
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
             try {
-                startWithin(server, START_TIMEOUT_SECONDS);
-                return new EmbeddedRedis(server, host, p);
+                return new EmbeddedRedis(launch(binary, host, p), host, p);
             } catch (RuntimeException e) {
                 last = e;
-                try {
-                    server.stop();
-                } catch (RuntimeException ignored) {
-                    // it did not start
-                }
             }
         }
         throw new IllegalStateException("Could not start the embedded Redis on " + host + ":" + port
-                + " (use --redis-port to pick another port, or --sync to use a running broker)", last);
+                + " (use --redis-port to pick another port, or --sync to use a running broker): "
+                + (last == null ? "" : last.getMessage()), last);
+    }
+
+    private static Process launch(File binary, String host, int port) {
+        List<String> command = new ArrayList<>();
+        // In a session of its own (where setsid exists) Redis does not get the terminal's Ctrl-C:
+        // it must outlive the instances, which close first, then stop it.
+        SETSID.ifPresent(command::add);
+        command.addAll(List.of(binary.getAbsolutePath(), "--port", Integer.toString(port), "--bind", host,
+                "--save", "", "--appendonly", "no", "--protected-mode", "yes"));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(binary.getParentFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not run " + binary, e);
+        }
+        Deque<String> tail = new ArrayDeque<>();
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) { // read to the end, so Redis never blocks on a full pipe
+                    if (!ready.isDone()) {
+                        synchronized (tail) {
+                            tail.addLast(line);
+                            if (tail.size() > 20) tail.removeFirst();
+                        }
+                        if (line.contains(READY)) ready.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("Redis exited"));
+        }, "embedded-redis-" + port);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return process;
+        } catch (ExecutionException | TimeoutException e) {
+            stop(process);
+            String log;
+            synchronized (tail) {
+                log = String.join(" | ", tail);
+            }
+            throw new IllegalStateException((e instanceof TimeoutException
+                    ? "Redis did not report ready within " + START_TIMEOUT_SECONDS + " s" : "Redis exited")
+                    + "; its log: " + log, e);
+        } catch (InterruptedException e) {
+            stop(process);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting Redis", e);
+        }
     }
 
     /** The interface it listens on. */
@@ -75,13 +149,27 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /** Whether the server process runs. */
     public boolean isActive() {
-        return server.isActive();
+        return process.isAlive();
     }
 
-    /** Stops the server process; idempotent. */
+    /** Stops the server (SIGTERM, then SIGKILL after 10 s) and waits for it; idempotent. */
     @Override
     public void close() {
-        if (server.isActive()) server.stop();
+        stop(process);
+    }
+
+    private static void stop(Process process) {
+        if (!process.isAlive()) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Whether something accepts connections on this host and port (within 500 ms). */
@@ -91,28 +179,6 @@ public final class EmbeddedRedis implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /**
-     * {@code RedisServer.start()} blocks until the server logs that it is ready, without a time
-     * limit (and the read is not interruptible): run it aside and give up after a while.
-     */
-    private static void startWithin(RedisServer server, long seconds) {
-        CompletableFuture<Void> started = CompletableFuture.runAsync(server::start, r -> {
-            Thread t = new Thread(r, "embedded-redis-start");
-            t.setDaemon(true);
-            t.start();
-        });
-        try {
-            started.get(seconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Redis did not report ready within " + seconds + " s", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while starting Redis", e);
         }
     }
 
