@@ -53,8 +53,8 @@ final class Errors {
         }
         if (t instanceof RedisException) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            return m.contains("not connected") || m.contains("connection closed") || m.contains("connection is closed")
-                    || m.contains("connection reset") || m.contains("closed");
+            return m.contains("not connected") || m.contains("disconnected") || m.contains("closed")
+                    || m.contains("connection reset") || m.contains("reconnect");
         }
         return false;
     }

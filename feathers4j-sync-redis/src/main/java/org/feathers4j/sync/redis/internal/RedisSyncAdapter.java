@@ -110,7 +110,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         this.sub = sub;
         this.ownsConnections = pub == null;
         this.channel = options.key().getBytes(StandardCharsets.UTF_8);
-        this.where = redisUri != null ? SyncOptions.redact(redisUri.toString()) : "given connections";
+        this.where = options.uri() != null ? SyncOptions.redact(options.uri())
+                : redisUri != null ? redisUri.getHost() + ":" + redisUri.getPort() : "given connections";
     }
 
     /** An adapter that makes its own client from {@code options.uri()} and closes everything it made. */
@@ -428,34 +429,23 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     // ---- plumbing ------------------------------------------------------------------------
 
     private void runOnScheduler(Runnable r) {
-        ScheduledExecutorService s = scheduler;
-        if (s == null || s.isShutdown()) return;
-        try {
-            s.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("redis sync: internal task failed: {}", e.toString());
-                    recordError(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            // rejected: shutting down
-        }
+        schedule(r, 0);
     }
 
     private void schedule(Runnable r, long delayMillis) {
         ScheduledExecutorService s = scheduler;
         if (s == null || s.isShutdown()) return;
+        Runnable guarded = () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("redis sync: internal task failed: {}", e.toString());
+                recordError(e);
+            }
+        };
         try {
-            s.schedule(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("redis sync: internal task failed: {}", e.toString());
-                    recordError(e);
-                }
-            }, delayMillis, TimeUnit.MILLISECONDS);
+            if (delayMillis <= 0) s.execute(guarded);
+            else s.schedule(guarded, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             // rejected: shutting down
         }
