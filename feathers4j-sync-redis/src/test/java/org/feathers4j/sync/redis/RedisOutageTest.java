@@ -53,7 +53,7 @@ class RedisOutageTest {
 
     private static SyncOptions options(String uri, String key, String instance) {
         return SyncOptions.uri(uri).key(key).instanceId(instance)
-                .option("retryDelayMax", Duration.ofMillis(500)).option("connectTimeout", Duration.ofSeconds(2));
+                .option("retryDelayMax", Duration.ofMillis(500)).option("resubscribeWait", Duration.ofSeconds(3)).option("connectTimeout", Duration.ofSeconds(2));
     }
 
     /** Counts how often each event number arrived. */

@@ -89,6 +89,10 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private ThreadPoolExecutor delivery;
     private Disposable eventSubscription;
     private int failedAttempts; // scheduler thread only
+    private long peerWaitStart; // scheduler thread only
+    private int ticks; // scheduler thread only
+    private volatile long expectedSubscribers;
+    private volatile boolean numsubInFlight;
 
     private record Outgoing(byte[] message, CompletableFuture<Void> done, int attempt) {
         Outgoing next() {
@@ -295,11 +299,82 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         if (subOpen && !subscribed) subscribe();
         if (pubOpen && subOpen && subscribed) {
             pubSuspect = false;
-            resendRetries();
-            if (state() != SyncState.CONNECTED) connected();
-        } else if (state() == SyncState.CONNECTED) {
-            disconnected(new RedisException("redis connection lost to " + where + " (" + (pubOpen ? "" : "publish connection down, ")
-                    + (subOpen ? (subscribed ? "" : "not subscribed") : "subscribe connection down") + ")"));
+            if (state() == SyncState.CONNECTED) {
+                resendRetries();
+                if (++ticks % 4 == 0) pollSubscribers(null);
+            } else {
+                awaitPeersThenConnect();
+            }
+        } else {
+            if (state() == SyncState.CONNECTED) {
+                disconnected(new RedisException("redis connection lost to " + where + " ("
+                        + (pubOpen ? "" : "publish connection down, ")
+                        + (subOpen ? (subscribed ? "" : "not subscribed") : "subscribe connection down") + ")"));
+            }
+        }
+    }
+
+    private boolean isUp() {
+        StatefulRedisConnection<byte[], byte[]> p = pub;
+        StatefulRedisPubSubConnection<byte[], byte[]> s = sub;
+        return p != null && s != null && p.isOpen() && s.isOpen() && subscribed && !released;
+    }
+
+    /**
+     * After an outage, holds the buffer until as many subscribers are on the channel as before it (the other
+     * instances have resubscribed), or {@code resubscribeWait} has passed: a message published before a peer
+     * resubscribed would be lost for that peer. Scheduler thread.
+     */
+    private void awaitPeersThenConnect() {
+        long wait = config.resubscribeWait().toMillis();
+        long expected = expectedSubscribers;
+        if (wait <= 0 || expected <= 1) {
+            goConnected();
+            return;
+        }
+        long now = System.nanoTime();
+        if (peerWaitStart == 0) peerWaitStart = now;
+        long waited = TimeUnit.NANOSECONDS.toMillis(now - peerWaitStart);
+        if (waited >= wait) {
+            LOG.info("redis sync: {} subscriber(s) were on '{}' before the outage, not all are back after {} ms; sending anyway",
+                    expected, options.key(), waited);
+            goConnected();
+            return;
+        }
+        pollSubscribers(count -> {
+            if (count >= expected && isUp() && state() != SyncState.CONNECTED) {
+                LOG.info("redis sync: all {} subscriber(s) of '{}' are back after {} ms", count, options.key(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - peerWaitStart));
+                goConnected();
+            }
+        });
+    }
+
+    private void goConnected() {
+        peerWaitStart = 0;
+        resendRetries();
+        connected();
+    }
+
+    /** Asks Redis how many subscribers the channel has; remembers it while connected, or hands it on. */
+    private void pollSubscribers(java.util.function.LongConsumer then) {
+        StatefulRedisConnection<byte[], byte[]> p = pub;
+        if (p == null || numsubInFlight) return;
+        numsubInFlight = true;
+        try {
+            p.async().pubsubNumsub(channel).whenComplete((m, e) -> {
+                numsubInFlight = false;
+                if (e != null || m == null) return;
+                long count = 0;
+                for (Long v : m.values()) count += v == null ? 0 : v;
+                long c = count;
+                runOnScheduler(() -> {
+                    if (then != null) then.accept(c);
+                    else if (state() == SyncState.CONNECTED) expectedSubscribers = c;
+                });
+            });
+        } catch (RuntimeException e) {
+            numsubInFlight = false;
         }
     }
 
@@ -534,6 +609,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         c.put("resent", resent.get());
         c.put("subscribes", subscribes.get());
         c.put("connectAttempts", connectAttempts.get());
+        c.put("channelSubscribers", expectedSubscribers);
         ThreadPoolExecutor d = delivery;
         c.put("deliveryQueue", d == null ? 0L : (long) d.getQueue().size());
         return c;
