@@ -116,9 +116,16 @@ final class RedisTestSupport {
         }
 
         PrivateRedis start() {
-            List<String> cmd = new ArrayList<>(List.of(redisServer(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString()));
-            cmd.addAll(List.of(extra));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(redisServer());
+            if (extra.length > 0 && extra[0].endsWith(".conf")) { // a config file must come first
+                cmd.addAll(List.of(extra));
+                cmd.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--dir", dir.toString()));
+            } else {
+                cmd.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+                cmd.addAll(List.of(extra));
+            }
             try {
                 process = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("redis.log").toFile()).start();

@@ -62,6 +62,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSyncAdapter.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int MAX_SEND_ATTEMPTS = 10;
+    /** Consecutive stalled handshakes on a TLS URI, before the first connection, that count as misconfiguration. */
+    private static final int TLS_STALLS_BEFORE_FAILING = 3;
 
     private final RedisSyncConfig config;
     private final RedisURI redisUri; // null when given connections
@@ -89,6 +91,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private ThreadPoolExecutor delivery;
     private Disposable eventSubscription;
     private int failedAttempts; // scheduler thread only
+    private int tlsStalls; // scheduler thread only
     private long peerWaitStart; // scheduler thread only
     private int ticks; // scheduler thread only
     private volatile long expectedSubscribers;
@@ -237,6 +240,16 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
             fail(new RedisSyncException("redis sync cannot connect to " + where + ": " + describe(e)
                     + " (not retried: fix the credentials or TLS settings)", e));
             return;
+        }
+        if (redisUri.isSsl() && Errors.isHandshakeStall(e)) {
+            if (++tlsStalls >= TLS_STALLS_BEFORE_FAILING) {
+                fail(new RedisSyncException("redis sync cannot connect to " + where + ": the TLS handshake did not complete in "
+                        + tlsStalls + " attempts (" + describe(e) + "); is the port a TLS port (Redis tls-port)? "
+                        + "Not retried further: fix the URI or the TLS settings", e));
+                return;
+            }
+        } else {
+            tlsStalls = 0;
         }
         disconnected(e);
         long delay = backoff(failedAttempts++);
