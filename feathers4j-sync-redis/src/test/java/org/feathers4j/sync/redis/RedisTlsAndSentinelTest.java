@@ -48,6 +48,51 @@ class RedisTlsAndSentinelTest {
         assertThat(a.sync().state()).isEqualTo("FAILED");
     }
 
+    /** A self-signed certificate for 127.0.0.1 made with openssl: {cert, key}. */
+    private static Path[] selfSignedCertificate(Path dir) throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                    "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost").redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("openssl is needed to make the TLS test's certificate: " + e.getMessage(), e);
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("openssl: %s", out).isZero();
+        return new Path[] {cert, key};
+    }
+
+    @Test
+    void tlsWithATrustedCertificateSyncsAndAnUntrustedOneFailsReady() throws Exception {
+        Path dir = Files.createTempDirectory("feathers4j-tls-");
+        Path[] pem = selfSignedCertificate(dir);
+        int port = freePort();
+        redis = new PrivateRedis(port, "--port", "0", "--tls-port", String.valueOf(port), "--tls-cert-file", pem[0].toString(),
+                "--tls-key-file", pem[1].toString(), "--tls-ca-cert-file", pem[0].toString(), "--tls-auth-clients", "no").start();
+        String key = uniqueKey("tls");
+        java.util.function.Consumer<io.lettuce.core.ClientOptions.Builder> trust = o -> o.sslOptions(
+                io.lettuce.core.SslOptions.builder().jdkSslProvider().trustManager(pem[0].toFile()).build());
+        a = app(SyncOptions.uri("rediss://127.0.0.1:" + port).key(key).option("clientOptions", trust));
+        b = app(SyncOptions.uri("rediss://127.0.0.1:" + port).key(key)); // trusts only the JDK's CAs
+        a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        Recorder ra = Recorder.on(a, "messages", "created");
+        a.service("messages").create(Map.of("text", "over tls")).join();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ra.field("text")).containsExactly("over tls"));
+
+        Throwable error = b.sync().ready().handle((v, e) -> e).orTimeout(20, TimeUnit.SECONDS).join();
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        assertThat(cause).isInstanceOf(RedisSyncException.class);
+        assertThat(b.sync().state()).isEqualTo("FAILED");
+        assertThat(cause).hasCauseInstanceOf(io.lettuce.core.RedisConnectionException.class);
+        assertThat(cause.getMessage()).containsIgnoringCase("certification path");
+        for (Path f : pem) Files.deleteIfExists(f);
+        Files.deleteIfExists(dir);
+    }
+
     @Test
     void aSentinelUriFindsTheMaster() throws Exception {
         redis = new PrivateRedis(freePort()).start();

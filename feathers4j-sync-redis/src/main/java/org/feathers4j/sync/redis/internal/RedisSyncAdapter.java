@@ -417,16 +417,29 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private void attempt(Outgoing o) {
         StatefulRedisConnection<byte[], byte[]> c = pub;
         if (c == null) {
-            sendFailed(o, new RedisException("Currently not connected"));
+            onSendError(o, new RedisException("Currently not connected"));
             return;
         }
         try {
             c.async().publish(channel, o.message()).whenComplete((n, e) -> {
                 if (e == null) o.done().complete(null);
-                else sendFailed(o, Errors.unwrap(e));
+                else onSendError(o, Errors.unwrap(e));
             });
         } catch (RuntimeException e) {
-            sendFailed(o, e);
+            onSendError(o, e);
+        }
+    }
+
+    /**
+     * Handles a failed PUBLISH on the scheduler thread: never on Lettuce's I/O thread, which may hold Lettuce's
+     * endpoint lock while a publisher holds the buffer's lock and waits for it.
+     */
+    private void onSendError(Outgoing o, Throwable e) {
+        ScheduledExecutorService s = scheduler;
+        try {
+            s.execute(() -> sendFailed(o, e));
+        } catch (RuntimeException rejected) {
+            o.done().completeExceptionally(e);
         }
     }
 
@@ -447,7 +460,6 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         }
         pubSuspect = true;
         disconnected(e);
-        runOnScheduler(this::healthCheck);
     }
 
     /** Sends the messages whose PUBLISH failed, in order, before the buffer is flushed. Scheduler thread. */
