@@ -178,6 +178,20 @@ class RedisOutageTest {
     }
 
     @Test
+    void whileDownTheBufferKeepsTheNewestBufferSizeEvents() {
+        int port = freePort();
+        a = app(options("redis://127.0.0.1:" + port, uniqueKey("overflow"), "a").bufferSize(10));
+        Recorder ra = Recorder.on(a, "messages", "created");
+        for (int i = 0; i < 15; i++) a.service("messages").create(Map.of("n", i)).join(); // never blocks, never fails
+        assertThat(a.sync().counters()).containsEntry("buffered", 10L).containsEntry("bufferDropped", 5L);
+        redis = new PrivateRedis(port).start();
+        a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(ra.field("n")).containsExactly(5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
+        assertThat(a.sync().counters()).containsEntry("buffered", 0L);
+    }
+
+    @Test
     void aWrongPasswordFailsReadyClearly() {
         redis = new PrivateRedis(freePort(), "--requirepass", "the-right-one").start();
         String key = uniqueKey("auth");

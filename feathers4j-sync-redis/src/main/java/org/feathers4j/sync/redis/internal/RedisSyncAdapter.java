@@ -126,7 +126,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         RedisSyncConfig config = RedisSyncConfig.from(options);
         RedisURI uri = RedisUris.parse(options.uri());
         if (uri.getClientName() == null && config.clientName() != null) uri.setClientName(config.clientName());
-        uri.setTimeout(config.commandTimeout());
+        if (!options.uri().contains("timeout=")) uri.setTimeout(config.commandTimeout()); // a ?timeout= in the URI wins
         ClientResources resources = config.clientResources();
         ClientResources own = null;
         if (resources == null) {
