@@ -112,6 +112,25 @@ class RedisSyncTest {
     }
 
     @Test
+    void closeStopsEveryThreadTheAdapterStarted() {
+        a = app(uri, key);
+        readyAll(a);
+        assertThat(liveThreads("feathers4j-redis-sync-")).isNotEmpty();
+        a.sync().close().orTimeout(15, TimeUnit.SECONDS).join();
+        assertThat(a.sync().state()).isEqualTo("CLOSED");
+        // the adapter's scheduler and delivery threads and its own Lettuce event loops end
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(liveThreads("feathers4j-redis-sync-")).isEmpty();
+            assertThat(liveThreads("lettuce-")).isEmpty();
+        });
+    }
+
+    private static List<String> liveThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).toList();
+    }
+
+    @Test
     void customEventsAreSynced() {
         a = new Application().use("chat", (Service) new Typing());
         b = new Application().use("chat", (Service) new Typing());
