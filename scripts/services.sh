@@ -25,8 +25,10 @@ apt_install() {
 }
 
 ensure_redis() {
-  port_open 6379 && return 0
+  # the Redis outage tests start private redis-server processes: the binary is needed even when :6379 is up
   command -v redis-server >/dev/null || apt_install redis-server
+  command -v openssl >/dev/null || apt_install openssl # the Redis TLS test makes a self-signed certificate
+  port_open 6379 && return 0
   log "starting redis-server on 127.0.0.1:6379"
   mkdir -p /tmp/feathers4j-redis
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \

@@ -20,6 +20,8 @@ import org.feathers4j.sync.SyncOptions;
  *   <tr><td>{@code retryDelayMax}</td><td>5 s</td><td>longest wait between two connection attempts</td></tr>
  *   <tr><td>{@code healthCheckInterval}</td><td>250 ms</td><td>how often the adapter checks both connections and the
  *       subscription (it also reacts to Lettuce's connection events at once)</td></tr>
+ *   <tr><td>{@code resubscribeWait}</td><td>6 s</td><td>after an outage, how long the adapter holds its buffer until as
+ *       many subscribers are back on the channel as before ({@code PUBSUB NUMSUB}); {@code 0}: send at once</td></tr>
  *   <tr><td>{@code clientName}</td><td>{@code feathers4j-sync}</td><td>{@code CLIENT SETNAME}, unless the URI names the client</td></tr>
  *   <tr><td>{@code clientOptions}</td><td>none</td><td>a customizer applied to Lettuce's {@link ClientOptions.Builder} after the
  *       adapter's settings (only when the adapter makes the client)</td></tr>
@@ -41,6 +43,7 @@ public final class RedisSyncConfig {
     private Duration retryDelayMin = Duration.ofMillis(100);
     private Duration retryDelayMax = Duration.ofSeconds(5);
     private Duration healthCheckInterval = Duration.ofMillis(250);
+    private Duration resubscribeWait = Duration.ofSeconds(6);
     private String clientName = "feathers4j-sync";
     private Consumer<ClientOptions.Builder> clientOptions;
     private ClientResources clientResources;
@@ -73,6 +76,7 @@ public final class RedisSyncConfig {
         if ((d = duration(options, "retryDelayMin")) != null) c.retryDelayMin(d);
         if ((d = duration(options, "retryDelayMax")) != null) c.retryDelayMax(d);
         if ((d = duration(options, "healthCheckInterval")) != null) c.healthCheckInterval(d);
+        if ((d = duration(options, "resubscribeWait")) != null) c.resubscribeWait(d);
         Object name = options.options().get("clientName");
         if (name != null) c.clientName(String.valueOf(name));
         Object res = options.options().get("clientResources");
@@ -156,6 +160,21 @@ public final class RedisSyncConfig {
         return this;
     }
 
+    /** How long the buffer is held after an outage until the channel's subscribers are back. */
+    public Duration resubscribeWait() { return resubscribeWait; }
+
+    /**
+     * Sets how long the buffer is held after an outage until as many subscribers are on the channel as before it
+     * (default 6 s, a little more than the default {@code retryDelayMax}, so that peers retrying on the same
+     * schedule are back); {@link Duration#ZERO} sends at once.
+     */
+    public RedisSyncConfig resubscribeWait(Duration d) {
+        Objects.requireNonNull(d, "resubscribeWait");
+        if (d.isNegative()) throw new IllegalArgumentException("resubscribeWait must not be negative, got " + d);
+        resubscribeWait = d;
+        return this;
+    }
+
     /** The client name set on both connections, or {@code null} for none. */
     public String clientName() { return clientName; }
 
@@ -186,6 +205,7 @@ public final class RedisSyncConfig {
         c.retryDelayMin = retryDelayMin;
         c.retryDelayMax = retryDelayMax;
         c.healthCheckInterval = healthCheckInterval;
+        c.resubscribeWait = resubscribeWait;
         c.clientName = clientName;
         c.clientOptions = clientOptions;
         c.clientResources = clientResources;
@@ -195,7 +215,7 @@ public final class RedisSyncConfig {
     @Override
     public String toString() {
         return "RedisSyncConfig{connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout
-                + ", retryDelay=" + retryDelayMin + ".." + retryDelayMax + ", healthCheckInterval=" + healthCheckInterval
+                + ", retryDelay=" + retryDelayMin + ".." + retryDelayMax + ", healthCheckInterval=" + healthCheckInterval + ", resubscribeWait=" + resubscribeWait
                 + ", clientName=" + clientName + "}";
     }
 }

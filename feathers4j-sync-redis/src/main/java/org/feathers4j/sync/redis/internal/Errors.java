@@ -30,7 +30,7 @@ final class Errors {
      */
     static boolean isUnfixable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SSLException) return true;
+            if (t instanceof SSLException && !isHandshakeTimeout(t)) return true;
             String m = t.getMessage();
             if (m == null) continue;
             String u = m.toUpperCase(Locale.ROOT);
@@ -39,6 +39,23 @@ final class Errors {
                     || u.contains("INVALID USERNAME-PASSWORD")) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    private static boolean isHandshakeTimeout(Throwable t) {
+        return t.getClass().getSimpleName().equals("SslHandshakeTimeoutException");
+    }
+
+    /**
+     * Whether a connection attempt reached the server but never completed its handshake (TLS or Redis): what a
+     * {@code rediss://} URI pointing at a plain port looks like.
+     */
+    static boolean isHandshakeStall(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (isHandshakeTimeout(t)) return true;
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(Locale.ROOT).contains("initialization timed out")) return true;
         }
         return false;
     }
@@ -53,8 +70,8 @@ final class Errors {
         }
         if (t instanceof RedisException) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            return m.contains("not connected") || m.contains("connection closed") || m.contains("connection is closed")
-                    || m.contains("connection reset") || m.contains("closed");
+            return m.contains("not connected") || m.contains("disconnected") || m.contains("closed")
+                    || m.contains("connection reset") || m.contains("reconnect");
         }
         return false;
     }

@@ -62,6 +62,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSyncAdapter.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int MAX_SEND_ATTEMPTS = 10;
+    /** Consecutive stalled handshakes on a TLS URI, before the first connection, that count as misconfiguration. */
+    private static final int TLS_STALLS_BEFORE_FAILING = 3;
 
     private final RedisSyncConfig config;
     private final RedisURI redisUri; // null when given connections
@@ -89,6 +91,11 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private ThreadPoolExecutor delivery;
     private Disposable eventSubscription;
     private int failedAttempts; // scheduler thread only
+    private int tlsStalls; // scheduler thread only
+    private long peerWaitStart; // scheduler thread only
+    private int ticks; // scheduler thread only
+    private volatile long expectedSubscribers;
+    private volatile boolean numsubInFlight;
 
     private record Outgoing(byte[] message, CompletableFuture<Void> done, int attempt) {
         Outgoing next() {
@@ -110,7 +117,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         this.sub = sub;
         this.ownsConnections = pub == null;
         this.channel = options.key().getBytes(StandardCharsets.UTF_8);
-        this.where = redisUri != null ? SyncOptions.redact(redisUri.toString()) : "given connections";
+        this.where = options.uri() != null ? SyncOptions.redact(options.uri())
+                : redisUri != null ? redisUri.getHost() + ":" + redisUri.getPort() : "given connections";
     }
 
     /** An adapter that makes its own client from {@code options.uri()} and closes everything it made. */
@@ -118,7 +126,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         RedisSyncConfig config = RedisSyncConfig.from(options);
         RedisURI uri = RedisUris.parse(options.uri());
         if (uri.getClientName() == null && config.clientName() != null) uri.setClientName(config.clientName());
-        uri.setTimeout(config.commandTimeout());
+        if (!options.uri().contains("timeout=")) uri.setTimeout(config.commandTimeout()); // a ?timeout= in the URI wins
         ClientResources resources = config.clientResources();
         ClientResources own = null;
         if (resources == null) {
@@ -233,6 +241,16 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
                     + " (not retried: fix the credentials or TLS settings)", e));
             return;
         }
+        if (redisUri.isSsl() && Errors.isHandshakeStall(e)) {
+            if (++tlsStalls >= TLS_STALLS_BEFORE_FAILING) {
+                fail(new RedisSyncException("redis sync cannot connect to " + where + ": the TLS handshake did not complete in "
+                        + tlsStalls + " attempts (" + describe(e) + "); is the port a TLS port (Redis tls-port)? "
+                        + "Not retried further: fix the URI or the TLS settings", e));
+                return;
+            }
+        } else {
+            tlsStalls = 0;
+        }
         disconnected(e);
         long delay = backoff(failedAttempts++);
         if (failedAttempts == 1 || failedAttempts % 10 == 0) {
@@ -294,11 +312,82 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         if (subOpen && !subscribed) subscribe();
         if (pubOpen && subOpen && subscribed) {
             pubSuspect = false;
-            resendRetries();
-            if (state() != SyncState.CONNECTED) connected();
-        } else if (state() == SyncState.CONNECTED) {
-            disconnected(new RedisException("redis connection lost to " + where + " (" + (pubOpen ? "" : "publish connection down, ")
-                    + (subOpen ? (subscribed ? "" : "not subscribed") : "subscribe connection down") + ")"));
+            if (state() == SyncState.CONNECTED) {
+                resendRetries();
+                if (++ticks % 4 == 0) pollSubscribers(null);
+            } else {
+                awaitPeersThenConnect();
+            }
+        } else {
+            if (state() == SyncState.CONNECTED) {
+                disconnected(new RedisException("redis connection lost to " + where + " ("
+                        + (pubOpen ? "" : "publish connection down, ")
+                        + (subOpen ? (subscribed ? "" : "not subscribed") : "subscribe connection down") + ")"));
+            }
+        }
+    }
+
+    private boolean isUp() {
+        StatefulRedisConnection<byte[], byte[]> p = pub;
+        StatefulRedisPubSubConnection<byte[], byte[]> s = sub;
+        return p != null && s != null && p.isOpen() && s.isOpen() && subscribed && !released;
+    }
+
+    /**
+     * After an outage, holds the buffer until as many subscribers are on the channel as before it (the other
+     * instances have resubscribed), or {@code resubscribeWait} has passed: a message published before a peer
+     * resubscribed would be lost for that peer. Scheduler thread.
+     */
+    private void awaitPeersThenConnect() {
+        long wait = config.resubscribeWait().toMillis();
+        long expected = expectedSubscribers;
+        if (wait <= 0 || expected <= 1) {
+            goConnected();
+            return;
+        }
+        long now = System.nanoTime();
+        if (peerWaitStart == 0) peerWaitStart = now;
+        long waited = TimeUnit.NANOSECONDS.toMillis(now - peerWaitStart);
+        if (waited >= wait) {
+            LOG.info("redis sync: {} subscriber(s) were on '{}' before the outage, not all are back after {} ms; sending anyway",
+                    expected, options.key(), waited);
+            goConnected();
+            return;
+        }
+        pollSubscribers(count -> {
+            if (count >= expected && isUp() && state() != SyncState.CONNECTED) {
+                LOG.info("redis sync: all {} subscriber(s) of '{}' are back after {} ms", count, options.key(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - peerWaitStart));
+                goConnected();
+            }
+        });
+    }
+
+    private void goConnected() {
+        peerWaitStart = 0;
+        resendRetries();
+        connected();
+    }
+
+    /** Asks Redis how many subscribers the channel has; remembers it while connected, or hands it on. */
+    private void pollSubscribers(java.util.function.LongConsumer then) {
+        StatefulRedisConnection<byte[], byte[]> p = pub;
+        if (p == null || numsubInFlight) return;
+        numsubInFlight = true;
+        try {
+            p.async().pubsubNumsub(channel).whenComplete((m, e) -> {
+                numsubInFlight = false;
+                if (e != null || m == null) return;
+                long count = 0;
+                for (Long v : m.values()) count += v == null ? 0 : v;
+                long c = count;
+                runOnScheduler(() -> {
+                    if (then != null) then.accept(c);
+                    else if (state() == SyncState.CONNECTED) expectedSubscribers = c;
+                });
+            });
+        } catch (RuntimeException e) {
+            numsubInFlight = false;
         }
     }
 
@@ -328,16 +417,29 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private void attempt(Outgoing o) {
         StatefulRedisConnection<byte[], byte[]> c = pub;
         if (c == null) {
-            sendFailed(o, new RedisException("Currently not connected"));
+            onSendError(o, new RedisException("Currently not connected"));
             return;
         }
         try {
             c.async().publish(channel, o.message()).whenComplete((n, e) -> {
                 if (e == null) o.done().complete(null);
-                else sendFailed(o, Errors.unwrap(e));
+                else onSendError(o, Errors.unwrap(e));
             });
         } catch (RuntimeException e) {
-            sendFailed(o, e);
+            onSendError(o, e);
+        }
+    }
+
+    /**
+     * Handles a failed PUBLISH on the scheduler thread: never on Lettuce's I/O thread, which may hold Lettuce's
+     * endpoint lock while a publisher holds the buffer's lock and waits for it.
+     */
+    private void onSendError(Outgoing o, Throwable e) {
+        ScheduledExecutorService s = scheduler;
+        try {
+            s.execute(() -> sendFailed(o, e));
+        } catch (RuntimeException rejected) {
+            o.done().completeExceptionally(e);
         }
     }
 
@@ -358,7 +460,6 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         }
         pubSuspect = true;
         disconnected(e);
-        runOnScheduler(this::healthCheck);
     }
 
     /** Sends the messages whose PUBLISH failed, in order, before the buffer is flushed. Scheduler thread. */
@@ -428,34 +529,23 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     // ---- plumbing ------------------------------------------------------------------------
 
     private void runOnScheduler(Runnable r) {
-        ScheduledExecutorService s = scheduler;
-        if (s == null || s.isShutdown()) return;
-        try {
-            s.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("redis sync: internal task failed: {}", e.toString());
-                    recordError(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            // rejected: shutting down
-        }
+        schedule(r, 0);
     }
 
     private void schedule(Runnable r, long delayMillis) {
         ScheduledExecutorService s = scheduler;
         if (s == null || s.isShutdown()) return;
+        Runnable guarded = () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("redis sync: internal task failed: {}", e.toString());
+                recordError(e);
+            }
+        };
         try {
-            s.schedule(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("redis sync: internal task failed: {}", e.toString());
-                    recordError(e);
-                }
-            }, delayMillis, TimeUnit.MILLISECONDS);
+            if (delayMillis <= 0) s.execute(guarded);
+            else s.schedule(guarded, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             // rejected: shutting down
         }
@@ -544,6 +634,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         c.put("resent", resent.get());
         c.put("subscribes", subscribes.get());
         c.put("connectAttempts", connectAttempts.get());
+        c.put("channelSubscribers", expectedSubscribers);
         ThreadPoolExecutor d = delivery;
         c.put("deliveryQueue", d == null ? 0L : (long) d.getQueue().size());
         return c;

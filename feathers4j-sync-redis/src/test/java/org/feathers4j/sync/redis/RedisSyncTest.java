@@ -1,0 +1,278 @@
+package org.feathers4j.sync.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.redis.RedisTestSupport.app;
+import static org.feathers4j.sync.redis.RedisTestSupport.closeAll;
+import static org.feathers4j.sync.redis.RedisTestSupport.sharedRedis;
+import static org.feathers4j.sync.redis.RedisTestSupport.uniqueKey;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.feathers4j.Application;
+import org.feathers4j.Method;
+import org.feathers4j.Params;
+import org.feathers4j.Service;
+import org.feathers4j.memory.MemoryService;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncMessage;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncSerializer;
+import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Sync through the shared Redis: several apps in one JVM, each with its own connections. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RedisSyncTest {
+
+    private String uri;
+    private String key;
+    private Application a;
+    private Application b;
+    private Application c;
+    private RedisClient raw;
+
+    @BeforeEach
+    void setUp() {
+        uri = sharedRedis();
+        key = uniqueKey("sync");
+    }
+
+    @AfterEach
+    void tearDown() {
+        closeAll(a, b, c);
+        if (raw != null) raw.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private void readyAll(Application... apps) {
+        for (Application app : apps) app.sync().ready().orTimeout(15, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void threeAppsExchangeEventsWithTheirContext() {
+        a = app(uri, key);
+        b = app(uri, key);
+        c = app(uri, key);
+        readyAll(a, b, c);
+        assertThat(a.sync().type()).isEqualTo("redis");
+        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        Recorder ra = Recorder.on(a, "messages", "created");
+        Recorder rb = Recorder.on(b, "messages", "created");
+        Recorder rc = Recorder.on(c, "messages", "created");
+        Recorder pc = Recorder.on(c, "messages", "patched");
+
+        Object created = a.service("messages").create(Map.of("text", "from a"),
+                new Params().provider("rest").query("$select", List.of("text")).set("tenant", "t1")).join();
+        Object id = ((Map<?, ?>) created).get("id");
+        b.service("messages").create(Map.of("text", "from b")).join();
+        a.service("messages").patch(id, Map.of("text", "patched")).join();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (Recorder r : List.of(ra, rb, rc)) {
+                assertThat(r.field("text")).containsExactlyInAnyOrder("from a", "from b");
+            }
+            assertThat(pc.field("text")).containsExactly("patched");
+        });
+        // the context is rebuilt on the receiver from what the sender put on the wire
+        var ctx = rc.contexts.get(rc.field("text").indexOf("from a"));
+        assertThat(ctx.isFromSync()).isTrue();
+        assertThat(ctx.method()).isEqualTo(Method.CREATE);
+        assertThat(ctx.params().provider()).isEqualTo("rest");
+        assertThat(ctx.params().query()).containsEntry("$select", List.of("text"));
+        assertThat(ctx.params().get("tenant")).isEqualTo("t1");
+        assertThat(ctx.path()).isEqualTo("messages");
+        assertThat(String.valueOf(pc.contexts.get(0).id())).isEqualTo(String.valueOf(id));
+        // the sender saw its event exactly once, back through Redis
+        assertThat(ra.contexts).allSatisfy(x -> assertThat(x.isFromSync()).isTrue());
+        assertThat(a.sync().counters()).containsEntry("duplicates", 0L).containsEntry("dropped", 0L);
+    }
+
+    /** A service with a declared custom event. */
+    static final class Typing extends MemoryService {
+        @Override
+        public List<String> events() {
+            return List.of("typing");
+        }
+    }
+
+    @Test
+    void closeStopsEveryThreadTheAdapterStarted() {
+        a = app(uri, key);
+        readyAll(a);
+        assertThat(liveThreads("feathers4j-redis-sync-")).isNotEmpty();
+        a.sync().close().orTimeout(15, TimeUnit.SECONDS).join();
+        assertThat(a.sync().state()).isEqualTo("CLOSED");
+        // the adapter's scheduler and delivery threads and its own Lettuce event loops end
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(liveThreads("feathers4j-redis-sync-")).isEmpty();
+            assertThat(liveThreads("lettuce-")).isEmpty();
+        });
+    }
+
+    private static List<String> liveThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).toList();
+    }
+
+    @Test
+    void customEventsAreSynced() {
+        a = new Application().use("chat", (Service) new Typing());
+        b = new Application().use("chat", (Service) new Typing());
+        a.configure(Sync.of(SyncOptions.uri(uri).key(key)));
+        b.configure(Sync.of(SyncOptions.uri(uri).key(key)));
+        readyAll(a, b);
+        Recorder rb = Recorder.on(b, "chat", "typing");
+        a.service("chat").emit("typing", Map.of("user", "ann"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("user")).containsExactly("ann"));
+        assertThat(rb.contexts.get(0).event()).isEqualTo("typing");
+    }
+
+    @Test
+    void theSkipSwitchKeepsAnEventLocal() {
+        a = app(uri, key);
+        b = app(uri, key);
+        readyAll(a, b);
+        Recorder ra = Recorder.on(a, "messages", "created");
+        Recorder rb = Recorder.on(b, "messages", "created");
+        a.service("messages").create(Map.of("text", "local only"), new Params().set(Sync.SYNC, false)).join();
+        a.service("messages").create(Map.of("text", "synced")).join();
+        // events of one origin arrive in order: once "synced" is on b, "local only" would have been there first
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).contains("synced"));
+        assertThat(rb.field("text")).containsExactly("synced");
+        assertThat(ra.field("text")).containsExactly("local only", "synced");
+    }
+
+    /** JSON wrapped in gzip: bytes that are not valid UTF-8. */
+    static final class GzipJson implements SyncSerializer {
+        @Override
+        public byte[] serialize(SyncMessage message) throws Exception {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(SyncSerializer.json().serialize(message));
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        public SyncMessage deserialize(byte[] bytes) throws Exception {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                return SyncSerializer.json().deserialize(in.readAllBytes());
+            }
+        }
+    }
+
+    @Test
+    void aBinarySerializerWorks() {
+        raw = RedisClient.create(uri);
+        StatefulRedisPubSubConnection<byte[], byte[]> spy = raw.connectPubSub(ByteArrayCodec.INSTANCE);
+        List<byte[]> onTheWire = new CopyOnWriteArrayList<>();
+        spy.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                onTheWire.add(message);
+            }
+        });
+        spy.sync().subscribe(key.getBytes(StandardCharsets.UTF_8));
+
+        a = app(SyncOptions.uri(uri).key(key).serializer(new GzipJson()));
+        b = app(SyncOptions.uri(uri).key(key).serializer(new GzipJson()));
+        readyAll(a, b);
+        Recorder rb = Recorder.on(b, "messages", "created");
+        a.service("messages").create(Map.of("text", "zipped", "bytes", "\u00e9\u0000\u00ff")).join();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).containsExactly("zipped"));
+        assertThat(rb.field("bytes")).containsExactly("\u00e9\u0000\u00ff");
+        assertThat(onTheWire).hasSize(1);
+        assertThat(onTheWire.get(0)[0] & 0xff).isEqualTo(0x1f); // gzip magic
+        assertThat(onTheWire.get(0)[1] & 0xff).isEqualTo(0x8b);
+    }
+
+    @Test
+    void malformedMessagesAreDroppedAndCountedAndTheSubscriptionGoesOn() {
+        a = app(uri, key);
+        b = app(uri, key);
+        readyAll(a, b);
+        Recorder rb = Recorder.on(b, "messages", "created");
+        raw = RedisClient.create(uri);
+        try (StatefulRedisConnection<byte[], byte[]> conn = raw.connect(ByteArrayCodec.INSTANCE)) {
+            byte[] k = key.getBytes(StandardCharsets.UTF_8);
+            conn.sync().publish(k, "not json at all".getBytes(StandardCharsets.UTF_8));
+            conn.sync().publish(k, new byte[] {(byte) 0xff, 0, 1, 2, (byte) 0xfe});
+            conn.sync().publish(k, "{\"event\":\"created\",\"path\":\"nowhere\",\"data\":{}}".getBytes(StandardCharsets.UTF_8));
+            conn.sync().publish(k, "{\"path\":\"messages\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        a.service("messages").create(Map.of("text", "after the garbage")).join();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(rb.field("text")).containsExactly("after the garbage");
+            assertThat(b.sync().counters()).containsEntry("dropped", 4L);
+        });
+        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    void aNodeStyleMessageWithoutOriginIsAccepted() {
+        a = app(uri, key);
+        readyAll(a);
+        Recorder ra = Recorder.on(a, "messages", "created");
+        raw = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> conn = raw.connect()) {
+            conn.sync().publish(key, "{\"event\":\"created\",\"path\":\"messages\",\"data\":{\"id\":7,\"text\":\"node\"},"
+                    + "\"context\":{\"params\":{\"provider\":\"socketio\"},\"method\":\"create\",\"type\":\"around\"}}");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ra.field("text")).containsExactly("node"));
+        assertThat(ra.contexts.get(0).params().provider()).isEqualTo("socketio");
+    }
+
+    @Test
+    void anAdapterFromAnExistingClientLeavesTheClientOpen() {
+        raw = RedisClient.create();
+        RedisURI ru = RedisURI.create(uri);
+        a = new Application().use("messages", new MemoryService());
+        a.configure(RedisSync.with(raw, ru, new SyncOptions().key(key)));
+        b = app(uri, key);
+        readyAll(a, b);
+        Recorder rb = Recorder.on(b, "messages", "created");
+        a.service("messages").create(Map.of("text", "via your client")).join();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).containsExactly("via your client"));
+        a.sync().close().orTimeout(10, TimeUnit.SECONDS).join();
+        try (StatefulRedisConnection<String, String> still = raw.connect(ru)) {
+            assertThat(still.sync().ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void anAdapterFromExistingConnectionsNeverClosesThem() {
+        raw = RedisClient.create(uri);
+        StatefulRedisConnection<byte[], byte[]> p = raw.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisPubSubConnection<byte[], byte[]> s = raw.connectPubSub(ByteArrayCodec.INSTANCE);
+        a = new Application().use("messages", new MemoryService());
+        a.configure(RedisSync.with(p, s, new SyncOptions().key(key)));
+        b = app(uri, key);
+        readyAll(a, b);
+        Recorder ra = Recorder.on(a, "messages", "created");
+        b.service("messages").create(Map.of("text", "to your connections")).join();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ra.field("text")).containsExactly("to your connections"));
+        a.sync().close().orTimeout(10, TimeUnit.SECONDS).join();
+        assertThat(p.isOpen()).isTrue();
+        assertThat(s.isOpen()).isTrue();
+        assertThat(p.sync().publish(key.getBytes(StandardCharsets.UTF_8), new byte[] {1})).isGreaterThanOrEqualTo(1L);
+        // unsubscribed on close: only b listens now
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(p.sync().publish(key.getBytes(StandardCharsets.UTF_8), new byte[] {1})).isEqualTo(1L));
+    }
+}
