@@ -96,6 +96,8 @@ async function methods() {
   out.notAllowed = await expectError(app.service('readonly').create({ a: 1 }));
   out.badRequest = await expectError(app.service('echo').create({ fail: 'bad' }));
   out.generalError = await expectError(app.service('echo').create({ fail: 'crash' }));
+  out.unserializable = await expectError(app.service('echo').create({ fail: 'unserializable' }));
+  out.afterUnserializable = await app.service('echo').create({ ok: true });
   if (app.socket) {
     // Too many arguments: only possible with a raw emit
     out.tooMany = await new Promise((resolve) => {

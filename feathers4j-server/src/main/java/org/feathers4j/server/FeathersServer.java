@@ -169,7 +169,10 @@ public final class FeathersServer implements AutoCloseable {
      */
     public FeathersServer inferQueryTypes(boolean on) { this.inferQueryTypes = on; return this; }
 
-    /** The Jackson mapper for REST bodies and responses; default a plain {@code new ObjectMapper()}. */
+    /**
+     * The Jackson mapper that writes REST responses and Socket.IO results and events (and reads
+     * REST bodies); default a plain {@code new ObjectMapper()}. Register modules here (e.g. Java time).
+     */
     public FeathersServer objectMapper(ObjectMapper mapper) { this.json = Objects.requireNonNull(mapper); return this; }
 
     /** The application served. */
@@ -217,7 +220,7 @@ public final class FeathersServer implements AutoCloseable {
         SocketIOServer s = new SocketIOServer(config);
         releaseDefaultInitializer(s);
         s.setPipelineFactory(new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins))));
-        new SocketTransport(app, channels, executor).install(s);
+        new SocketTransport(app, channels, executor, json).install(s);
         io.netty.util.concurrent.Future<Void> bound = s.startAsync().awaitUninterruptibly();
         if (!bound.isSuccess()) {
             s.stop();

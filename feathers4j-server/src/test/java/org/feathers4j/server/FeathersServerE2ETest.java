@@ -86,6 +86,8 @@ class FeathersServerE2ETest {
         assertError(r.get("badRequest"), "BadRequest", 400, "bad-request");
         assertThat(map(r.get("badRequest"))).containsEntry("message", "bad data");
         assertError(r.get("generalError"), "GeneralError", 500, "general-error");
+        assertError(r.get("unserializable"), "GeneralError", 500, "general-error");
+        assertThat(map(r.get("afterUnserializable"))).containsEntry("ok", true);
         if (socket) {
             assertError(r.get("tooMany"), "BadRequest", 400, "bad-request");
             assertThat(map(r.get("tooMany"))).containsEntry("message", "Too many arguments for 'find' method");

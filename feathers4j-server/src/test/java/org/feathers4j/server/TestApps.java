@@ -49,6 +49,7 @@ final class TestApps {
                 Object fail = data instanceof Map<?, ?> m ? m.get("fail") : null;
                 if ("bad".equals(fail)) throw new BadRequest("bad data", Map.of("field", "fail"), null, null);
                 if ("crash".equals(fail)) throw new IllegalStateException("crashed");
+                if ("unserializable".equals(fail)) return CompletableFuture.completedFuture(new Object());
                 return CompletableFuture.completedFuture(data);
             }
         });

@@ -4,6 +4,8 @@ import com.corundumstudio.socketio.AckRequest;
 import com.corundumstudio.socketio.MultiTypeArgs;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.feathers4j.channels.Channels;
 import org.feathers4j.channels.Connection;
 import org.feathers4j.errors.BadRequest;
 import org.feathers4j.errors.FeathersError;
+import org.feathers4j.errors.GeneralError;
 import org.feathers4j.errors.NotFound;
 import org.feathers4j.errors.Unavailable;
 import org.slf4j.Logger;
@@ -38,17 +41,25 @@ public final class SocketTransport {
     private final Application app;
     private final Channels channels;
     private final Executor executor;
+    private final ObjectMapper json;
 
-    public SocketTransport(Application app, Channels channels, Executor executor) {
+    /**
+     * @param json converts results and event data to JSON trees when they are sent: the library
+     *             encodes packets later, on its own thread and in batches, so a snapshot keeps
+     *             later changes to the objects out, and an object that cannot be written fails
+     *             here, for that message only, instead of inside a batch
+     */
+    public SocketTransport(Application app, Channels channels, Executor executor, ObjectMapper json) {
         this.app = app;
         this.channels = channels;
         this.executor = executor;
+        this.json = json;
     }
 
     /** Registers the connect/disconnect listeners and one listener per method. */
     public void install(SocketIOServer server) {
         server.addConnectListener(client -> {
-            SocketConnection c = new SocketConnection(client);
+            SocketConnection c = new SocketConnection(client, json);
             client.set(CONNECTION, c);
             channels.connect(c);
         });
@@ -107,6 +118,18 @@ public final class SocketTransport {
         }
     }
 
+    /** The error JSON as a tree; without {@code data}/{@code errors} if those cannot be written. */
+    private JsonNode errorTree(FeathersError fe) {
+        try {
+            return json.valueToTree(fe.toJson());
+        } catch (IllegalArgumentException e) {
+            Map<String, Object> plain = new LinkedHashMap<>(fe.toJson());
+            plain.remove("data");
+            plain.remove("errors");
+            return json.valueToTree(plain);
+        }
+    }
+
     private static Object arg(List<Object> args, int i) {
         return i < args.size() ? args.get(i) : null;
     }
@@ -116,28 +139,42 @@ public final class SocketTransport {
         return q == null ? new LinkedHashMap<>() : (Map<String, Object>) q;
     }
 
-    private static void reply(AckRequest ack, Object result, Throwable error) {
+    private void reply(AckRequest ack, Object result, Throwable error) {
+        if (error == null && ack.isAckRequested()) {
+            JsonNode tree;
+            try {
+                tree = json.valueToTree(result);
+            } catch (IllegalArgumentException e) {
+                LOG.error("A socket call's result cannot be written as JSON", e);
+                error = new GeneralError("The result cannot be written as JSON", null, null, e);
+                tree = null;
+            }
+            if (error == null) {
+                ack.sendAckData(null, tree);
+                return;
+            }
+        }
         if (error != null) {
             FeathersError fe = FeathersError.convert(error);
             if (fe.code() >= 500) LOG.warn("A socket call failed: {}", fe.toString(), FeathersError.unwrap(error));
-            if (ack.isAckRequested()) ack.sendAckData(fe.toJson());
-        } else if (ack.isAckRequested()) {
-            ack.sendAckData(null, result);
+            if (ack.isAckRequested()) ack.sendAckData(errorTree(fe));
         }
     }
 
     /** A Socket.IO client as a channels {@link Connection}. */
     static final class SocketConnection extends Connection {
         private final SocketIOClient client;
+        private final ObjectMapper json;
         /**
          * Until the disconnect listener runs. Not {@code client.isChannelOpen()}: over long-polling
          * there is no open channel between two polls, yet packets sent then are queued and delivered.
          */
         volatile boolean open = true;
 
-        SocketConnection(SocketIOClient client) {
+        SocketConnection(SocketIOClient client, ObjectMapper json) {
             super(client.getSessionId().toString(), PROVIDER, headersOf(client));
             this.client = client;
+            this.json = json;
         }
 
         private static Map<String, Object> headersOf(SocketIOClient client) {
@@ -149,7 +186,7 @@ public final class SocketTransport {
 
         @Override
         public void send(String event, Object data) {
-            client.sendEvent(event, data);
+            client.sendEvent(event, json.valueToTree(data));
         }
 
         @Override
