@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * starts it), two of its pages in headless Chromium (driven by {@code interop/node/demo-e2e.js}
  * through playwright-core), then SIGTERM (what Ctrl-C triggers too: the shutdown hook) must stop
  * the instances and the embedded Redis. Screenshots land in {@code target/demo-e2e*.png}; with
- * {@code -Dfeathers4j.demo.docsScreenshot=true} the side-by-side one is also copied to {@code docs/demo.png}.
+ * {@code -Dfeathers4j.demo.docsScreenshot=true} the side-by-side one is also copied to {@code docs/demo.png}
+ * (made with {@code -Dfeathers4j.demo.ports=3031,3032,3033}, the default ports; the test uses free ports).
  */
 @Timeout(240)
 class ChatDemoBrowserTest {
@@ -51,7 +52,7 @@ class ChatDemoBrowserTest {
         Path target = Path.of("target").toAbsolutePath();
 
         Process demo = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-                ChatDemo.class.getName(), "--ports", "0,0,0")
+                ChatDemo.class.getName(), "--ports", System.getProperty("feathers4j.demo.ports", "0,0,0"))
                 .redirectErrorStream(true).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         StringBuilder output = new StringBuilder();
