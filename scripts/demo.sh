@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 echo "Building the demo (the first build downloads dependencies and takes a while)..." >&2
 ./mvnw -q -B -ntp -pl feathers4j-demo -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
-exec java -cp "feathers4j-demo/target/classes:$(cat feathers4j-demo/target/classpath.txt)" \
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "feathers4j-demo/target/classes:$(cat feathers4j-demo/target/classpath.txt)" \
   org.feathers4j.demo.ChatDemo "$@"

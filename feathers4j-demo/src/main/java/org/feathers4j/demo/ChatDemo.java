@@ -41,6 +41,9 @@ public final class ChatDemo implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatDemo.class);
 
+    /** The embedded Redis listens on loopback only, whatever {@link DemoOptions#host()} says: it has no password. */
+    public static final String EMBEDDED_REDIS_HOST = "127.0.0.1";
+
     /** How long {@link #start(DemoOptions)} waits for the instances to connect to the broker. */
     public static final long SYNC_WAIT_SECONDS = 15;
 
@@ -78,7 +81,7 @@ public final class ChatDemo implements AutoCloseable {
 
     private static ChatDemo start(DemoOptions options, PrintStream console) {
         Objects.requireNonNull(options, "options");
-        EmbeddedRedis redis = options.embeddedBroker() ? EmbeddedRedis.start(options.host(), options.redisPort()) : null;
+        EmbeddedRedis redis = options.embeddedBroker() ? EmbeddedRedis.start(EMBEDDED_REDIS_HOST, options.redisPort()) : null;
         String uri = redis != null ? redis.uri() : options.sync();
         List<ChatInstance> instances = new ArrayList<>();
         ChatDemo demo = new ChatDemo(options, redis, uri, Collections.unmodifiableList(instances), console);

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param sync      the broker URI to sync through, e.g. {@code redis://host:6379},
  *                  {@code amqp://...}, {@code nats://...}, {@code mongodb://...} (its adapter module
  *                  must be on the classpath); {@code null} (the default) starts an embedded Redis
- * @param host      the interface the instances (and the embedded Redis) bind; default
- *                  {@code 127.0.0.1} (this machine only)
+ * @param host      the interface the instances bind; default {@code 127.0.0.1} (this machine
+ *                  only); the embedded Redis always binds {@code 127.0.0.1}
  * @param redisPort the embedded Redis port; default {@code 0} (a free port); ignored with {@code sync}
  * @param key       the sync key (channel, exchange or subject prefix) on the broker; default
  *                  {@code "feathers4j-demo"}, so the demo stays apart from other users of a shared broker
@@ -32,7 +32,7 @@ public record DemoOptions(List<Integer> ports, String sync, String host, int red
             "  --ports       one instance per port (0 = a free port); default 3031,3032,3033",
             "  --sync        sync through this broker instead of an embedded Redis:",
             "                redis://host:6379, amqp://user:pass@host:5672, nats://host:4222, mongodb://host:27017/db",
-            "  --host        the interface to listen on; default 127.0.0.1 (this machine only)",
+            "  --host        the interface the instances listen on; default 127.0.0.1 (this machine only)",
             "  --redis-port  the embedded Redis port; default 0 (a free port)",
             "  --key         the sync key on the broker; default feathers4j-demo",
             "  --help        this text");

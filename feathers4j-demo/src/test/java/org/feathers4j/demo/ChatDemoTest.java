@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.feathers4j.demo.internal.ChatInstance;
 import org.feathers4j.demo.internal.EmbeddedRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -159,6 +160,15 @@ class ChatDemoTest {
         assertThat(EmbeddedRedis.accepting("127.0.0.1", redisPort)).isFalse();
         assertThat(ports).noneMatch(p -> EmbeddedRedis.accepting("127.0.0.1", p));
         other.close(); // idempotent
+    }
+
+    @Test
+    void urlsNameAHostABrowserCanOpen() {
+        assertThat(ChatInstance.url("127.0.0.1", 3031)).isEqualTo("http://127.0.0.1:3031/");
+        assertThat(ChatInstance.url("0.0.0.0", 3031)).isEqualTo("http://localhost:3031/");
+        assertThat(ChatInstance.url("::", 3032)).isEqualTo("http://localhost:3032/");
+        assertThat(ChatInstance.url("::1", 3033)).isEqualTo("http://[::1]:3033/");
+        assertThat(ChatDemo.EMBEDDED_REDIS_HOST).isEqualTo("127.0.0.1");
     }
 
     private static URI uri(int instance, String path) {
