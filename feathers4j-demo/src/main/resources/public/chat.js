@@ -71,7 +71,8 @@
     el.me.textContent = me;
     el.me.style.setProperty('--hue', hueOf(me));
     var sync = info.sync || {};
-    el.broker.textContent = (sync.type ? sync.type + ' ' : '') + '(' + (sync.broker || 'broker') + ')';
+    el.broker.textContent = (sync.type ? sync.type + ' ' : '') + '(' + (sync.broker || 'broker') + ')'
+      + (sync.state && sync.state !== 'CONNECTED' ? ', ' + String(sync.state).toLowerCase() + ' when this page loaded' : '');
     el.peers.textContent = '';
     (info.peers || []).forEach(function (p) {
       var a = document.createElement('a');

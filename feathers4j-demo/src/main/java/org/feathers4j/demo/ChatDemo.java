@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ public final class ChatDemo implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         EmbeddedRedis redis = options.embeddedBroker() ? EmbeddedRedis.start(EMBEDDED_REDIS_HOST, options.redisPort()) : null;
         String uri = redis != null ? redis.uri() : options.sync();
-        List<ChatInstance> instances = new ArrayList<>();
+        List<ChatInstance> instances = new CopyOnWriteArrayList<>(); // pages may ask for the peers while the others start
         ChatDemo demo = new ChatDemo(options, redis, uri, Collections.unmodifiableList(instances), console);
         Runtime.getRuntime().addShutdownHook(demo.shutdownHook);
         MemoryService store = new MemoryService();
@@ -104,9 +105,10 @@ public final class ChatDemo implements AutoCloseable {
     }
 
     private void awaitSync() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SYNC_WAIT_SECONDS);
         for (ChatInstance i : instances) {
             try {
-                i.app().sync().ready().get(SYNC_WAIT_SECONDS, TimeUnit.SECONDS);
+                i.app().sync().ready().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
