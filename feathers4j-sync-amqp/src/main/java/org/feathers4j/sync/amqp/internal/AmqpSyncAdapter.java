@@ -70,6 +70,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     private volatile Channel subChannel;
     private volatile boolean topologyDeclared;
     private volatile boolean recovering;
+    private volatile boolean topologyBroken;
     private int connectAttempts; // scheduler thread only
 
     // publish bookkeeping: outstanding by channel sequence number; waiting (publisher thread only) by order
@@ -140,6 +141,11 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             @Override
             public void handleTopologyRecoveryException(Connection conn, Channel ch, TopologyRecoveryException e) {
                 a.onTopologyRecoveryFailed(e);
+            }
+
+            @Override
+            public void handleUnexpectedConnectionDriverException(Connection conn, Throwable e) {
+                LOG.debug("amqp sync: connection driver error (the connection is recovered)", e);
             }
 
             @Override
@@ -356,19 +362,18 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         if (isClosed() || connection != c) return;
         recoveries.incrementAndGet();
         long gen = generation.get();
-        if (!topologyDeclared) {
-            submit(given != null ? this::setupGiven : () -> resetupNow(gen), 0);
+        if (!topologyDeclared || topologyBroken) {
+            topologyBroken = false;
+            submit(given != null && !topologyDeclared ? this::setupGiven : () -> resetupNow(gen), 0);
             return;
         }
         submit(() -> {
-            // the client re-declared what it recorded; declare again to learn of an incompatible
-            // exchange now (e.g. re-created durable by someone else while the broker was down)
-            Channel ch = null;
+            // the client re-declared what it recorded; declare the exchange again (on the channel
+            // that recorded it) to learn of an incompatible one, e.g. re-created durable by
+            // someone else while the broker was down
+            Channel ch = pubChannel;
             try {
-                ch = c.createChannel();
-                if (ch != null) {
-                    ch.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, false, false, null);
-                }
+                if (ch != null) ch.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, false, false, null);
             } catch (Exception e) {
                 IllegalStateException fatal = fatal(e);
                 if (fatal != null) {
@@ -376,8 +381,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
                     return;
                 }
                 recordError(e);
-            } finally {
-                closeQuietly(ch);
+                resetupNow(gen);
+                return;
             }
             LOG.info("amqp sync: connection to {} recovered; publishing again in {} ms", where, config.recoverySettle().toMillis());
             settleThenResume(gen);
@@ -405,9 +410,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     void onTopologyRecoveryFailed(TopologyRecoveryException e) {
         recordError(e);
+        topologyBroken = true; // handleRecovery, called next, sets it up again
         LOG.warn("amqp sync: recovering the topology failed ({}); setting it up again", describe(e));
-        long gen = generation.get();
-        submit(() -> resetupNow(gen), config.connectRetryInitial().toMillis());
     }
 
     // ---- publishing -----------------------------------------------------------------------------
