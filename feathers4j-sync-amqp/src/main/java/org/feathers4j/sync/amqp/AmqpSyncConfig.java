@@ -24,6 +24,9 @@ import org.feathers4j.sync.SyncOptions;
  *   <tr><td>{@code publisherConfirms}</td><td>{@code true}</td>
  *       <td>wait for the broker's confirm; a message not confirmed when the connection drops is
  *       sent again after recovery (receivers drop the duplicates)</td></tr>
+ *   <tr><td>{@code persistent}</td><td>{@code true}</td>
+ *       <td>durable instance queue and persistent messages: events queued for (or in flight to)
+ *       this instance survive a broker restart; {@code false}: transient, as Node feathers-sync</td></tr>
  *   <tr><td>{@code recoveryInterval}</td><td>1 s</td><td>pause between automatic recovery attempts</td></tr>
  *   <tr><td>{@code recoverySettle}</td><td>2 s</td>
  *       <td>after a recovery, how long to keep buffering before publishing again, so that the other
@@ -69,6 +72,7 @@ public final class AmqpSyncConfig {
     private final int queueMaxLength;
     private final int prefetch;
     private final boolean publisherConfirms;
+    private final boolean persistent;
     private final Duration recoveryInterval;
     private final Duration recoverySettle;
     private final Duration connectRetryInitial;
@@ -79,7 +83,7 @@ public final class AmqpSyncConfig {
     private final Consumer<ConnectionFactory> connectionFactory;
 
     private AmqpSyncConfig(String queue, Duration queueExpires, int queueMaxLength, int prefetch,
-                           boolean publisherConfirms, Duration recoveryInterval, Duration recoverySettle,
+                           boolean publisherConfirms, boolean persistent, Duration recoveryInterval, Duration recoverySettle,
                            Duration connectRetryInitial, Duration connectRetryMax, Duration heartbeat,
                            Duration connectionTimeout, String connectionName,
                            Consumer<ConnectionFactory> connectionFactory) {
@@ -88,6 +92,7 @@ public final class AmqpSyncConfig {
         this.queueMaxLength = queueMaxLength;
         this.prefetch = prefetch;
         this.publisherConfirms = publisherConfirms;
+        this.persistent = persistent;
         this.recoveryInterval = recoveryInterval;
         this.recoverySettle = recoverySettle;
         this.connectRetryInitial = connectRetryInitial;
@@ -100,7 +105,7 @@ public final class AmqpSyncConfig {
 
     /** The defaults listed above. */
     public static AmqpSyncConfig defaults() {
-        return new AmqpSyncConfig(null, DEFAULT_QUEUE_EXPIRES, DEFAULT_QUEUE_MAX_LENGTH, DEFAULT_PREFETCH, true,
+        return new AmqpSyncConfig(null, DEFAULT_QUEUE_EXPIRES, DEFAULT_QUEUE_MAX_LENGTH, DEFAULT_PREFETCH, true, true,
                 DEFAULT_RECOVERY_INTERVAL, DEFAULT_RECOVERY_SETTLE, DEFAULT_CONNECT_RETRY_INITIAL,
                 DEFAULT_CONNECT_RETRY_MAX, DEFAULT_HEARTBEAT, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_CONNECTION_NAME, null);
     }
@@ -119,6 +124,7 @@ public final class AmqpSyncConfig {
         if ((v = options.options().get("queueMaxLength")) != null) c = c.queueMaxLength(integer("queueMaxLength", v));
         if ((v = options.options().get("prefetch")) != null) c = c.prefetch(integer("prefetch", v));
         if ((v = options.options().get("publisherConfirms")) != null) c = c.publisherConfirms(bool("publisherConfirms", v));
+        if ((v = options.options().get("persistent")) != null) c = c.persistent(bool("persistent", v));
         if ((v = options.options().get("recoveryInterval")) != null) c = c.recoveryInterval(duration("recoveryInterval", v));
         if ((v = options.options().get("recoverySettle")) != null) c = c.recoverySettle(duration("recoverySettle", v));
         if ((v = options.options().get("connectRetryInitial")) != null) c = c.connectRetryInitial(duration("connectRetryInitial", v));
@@ -156,6 +162,9 @@ public final class AmqpSyncConfig {
     /** Whether publishes wait for broker confirms (and are re-sent when unconfirmed at a connection loss). */
     public boolean publisherConfirms() { return publisherConfirms; }
 
+    /** Whether the queue is durable and messages persistent (they survive a broker restart). */
+    public boolean persistent() { return persistent; }
+
     /** The pause between automatic recovery attempts. */
     public Duration recoveryInterval() { return recoveryInterval; }
 
@@ -186,7 +195,7 @@ public final class AmqpSyncConfig {
         if (name != null && name.startsWith("amq.")) {
             throw new IllegalArgumentException("amqp sync option 'queue' must not start with 'amq.' (reserved by the broker): " + name);
         }
-        return new AmqpSyncConfig(name, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(name, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
@@ -194,34 +203,45 @@ public final class AmqpSyncConfig {
     public AmqpSyncConfig queueExpires(Duration d) {
         positive("queueExpires", d);
         if (d.toMillis() < 1000) throw new IllegalArgumentException("amqp sync option 'queueExpires' must be at least 1 s, got " + d);
-        return new AmqpSyncConfig(queue, d, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, d, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
     /** With this queue length limit ({@code 0}: unbounded). */
     public AmqpSyncConfig queueMaxLength(int n) {
         if (n < 0) throw new IllegalArgumentException("amqp sync option 'queueMaxLength' must be >= 0, got " + n);
-        return new AmqpSyncConfig(queue, queueExpires, n, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, n, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
     /** With this prefetch (1 to 65535). */
     public AmqpSyncConfig prefetch(int n) {
         if (n < 1 || n > 65535) throw new IllegalArgumentException("amqp sync option 'prefetch' must be 1..65535, got " + n);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, n, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, n, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
     /** With or without publisher confirms. */
     public AmqpSyncConfig publisherConfirms(boolean on) {
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, on, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, on, persistent, recoveryInterval,
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+    }
+
+    /**
+     * With or without persistence: a durable instance queue and persistent messages (delivery
+     * mode 2), so that what waits in the queue, or was in flight to this instance, survives a
+     * broker restart. Off: a non-durable queue and transient messages (as Node feathers-sync),
+     * faster, but a broker restart loses what was queued.
+     */
+    public AmqpSyncConfig persistent(boolean on) {
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, on, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
     /** With this pause between recovery attempts. */
     public AmqpSyncConfig recoveryInterval(Duration d) {
         positive("recoveryInterval", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, d,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, d,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
@@ -229,21 +249,21 @@ public final class AmqpSyncConfig {
     public AmqpSyncConfig recoverySettle(Duration d) {
         Objects.requireNonNull(d, "recoverySettle");
         if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'recoverySettle' must be >= 0, got " + d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 d, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
     /** With this first pause between first-connection attempts. */
     public AmqpSyncConfig connectRetryInitial(Duration d) {
         positive("connectRetryInitial", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, d, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
     /** With this longest pause between first-connection attempts. */
     public AmqpSyncConfig connectRetryMax(Duration d) {
         positive("connectRetryMax", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, d, heartbeat, connectionTimeout, connectionName, connectionFactory);
     }
 
@@ -251,27 +271,27 @@ public final class AmqpSyncConfig {
     public AmqpSyncConfig heartbeat(Duration d) {
         Objects.requireNonNull(d, "heartbeat");
         if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'heartbeat' must be >= 0, got " + d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, d, connectionTimeout, connectionName, connectionFactory);
     }
 
     /** With this TCP connect timeout. */
     public AmqpSyncConfig connectionTimeout(Duration d) {
         positive("connectionTimeout", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, d, connectionName, connectionFactory);
     }
 
     /** With this connection name. */
     public AmqpSyncConfig connectionName(String name) {
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout,
                 Objects.requireNonNull(name, "connectionName"), connectionFactory);
     }
 
     /** With this factory customizer, applied after the URI and the settings above. */
     public AmqpSyncConfig connectionFactory(Consumer<ConnectionFactory> customizer) {
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, recoveryInterval,
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, customizer);
     }
 
@@ -311,7 +331,7 @@ public final class AmqpSyncConfig {
     @Override
     public String toString() {
         return "AmqpSyncConfig{queue=" + queue + ", queueExpires=" + queueExpires + ", queueMaxLength=" + queueMaxLength
-                + ", prefetch=" + prefetch + ", publisherConfirms=" + publisherConfirms + ", recoveryInterval=" + recoveryInterval
+                + ", prefetch=" + prefetch + ", publisherConfirms=" + publisherConfirms + ", persistent=" + persistent + ", recoveryInterval=" + recoveryInterval
                 + ", recoverySettle=" + recoverySettle + ", connectRetry=" + connectRetryInitial + ".." + connectRetryMax
                 + ", heartbeat=" + heartbeat + ", connectionTimeout=" + connectionTimeout + ", connectionName=" + connectionName + "}";
     }

@@ -97,6 +97,8 @@ class AmqpOutageTest {
                 });
             }
             double secondsRun = (System.nanoTime() - start) / 1e9;
+            System.out.printf("outage ended %.2f s after the first event (event n ~ %d)%n", (outageEnded.get() - start) / 1e9,
+                    (outageEnded.get() - start) * RATE / 1_000_000_000L);
             outageThread.join(TimeUnit.SECONDS.toMillis(150));
             long lastSent = total;
             for (Application x : apps) {
@@ -119,8 +121,8 @@ class AmqpOutageTest {
                 long missing = rs[k].missing(1, total);
                 lost += missing;
                 dup += rs[k].duplicates();
-                lines.add(String.format("  %-10s received %d distinct of %d, lost %d, duplicated (seen by the app) %d; state %s; sync counters %s",
-                        names[k], rs[k].distinct(), total, missing, rs[k].duplicates(), apps.get(k).sync().state(),
+                lines.add(String.format("  %-10s received %d distinct of %d, lost %d (%s), duplicated (seen by the app) %d; state %s; sync counters %s",
+                        names[k], rs[k].distinct(), total, missing, rs[k].missingRanges(1, total), rs[k].duplicates(), apps.get(k).sync().state(),
                         apps.get(k).sync().counters()));
             }
             Report r = new Report(name, total, createFailures.get(), uncaught.get(), lines, lost, dup);

@@ -180,6 +180,26 @@ final class AmqpTestSupport {
             return counts.values().stream().mapToLong(a -> Math.max(0, a.get() - 1)).sum();
         }
 
+        /** The missing ids as ranges, e.g. {@code 1201-1530, 1611}; at most 10 ranges. */
+        String missingRanges(long from, long to) {
+            StringBuilder sb = new StringBuilder();
+            int ranges = 0;
+            long i = from;
+            while (i <= to && ranges < 10) {
+                if (counts.containsKey(i)) {
+                    i++;
+                    continue;
+                }
+                long j = i;
+                while (j + 1 <= to && !counts.containsKey(j + 1)) j++;
+                if (sb.length() > 0) sb.append(", ");
+                sb.append(i == j ? String.valueOf(i) : i + "-" + j);
+                ranges++;
+                i = j + 1;
+            }
+            return sb.length() == 0 ? "none" : sb.toString();
+        }
+
         long missing(long from, long to) {
             long m = 0;
             for (long i = from; i <= to; i++) if (!counts.containsKey(i)) m++;

@@ -64,6 +64,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     private final Object stateLock = new Object();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong order = new AtomicLong();
+    private final AMQP.BasicProperties props;
 
     private volatile Connection connection;
     private volatile Channel pubChannel;
@@ -111,6 +112,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         this.exchange = options.key();
         this.queue = config.queueName(options);
         this.where = where;
+        this.props = config.persistent() ? new AMQP.BasicProperties.Builder().deliveryMode(2).build() : null;
         String name = "feathers4j-amqp-sync-" + exchange;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name));
         this.publisher = Executors.newSingleThreadExecutor(r -> daemon(r, name + "-publisher"));
@@ -271,7 +273,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         Map<String, Object> args = new HashMap<>();
         args.put("x-expires", config.queueExpires().toMillis());
         if (config.queueMaxLength() > 0) args.put("x-max-length", config.queueMaxLength());
-        sub.queueDeclare(queue, false, false, false, args);
+        sub.queueDeclare(queue, config.persistent(), false, false, args);
         sub.queueBind(queue, exchange, "");
         sub.basicQos(config.prefetch());
         if (config.publisherConfirms()) {
@@ -440,7 +442,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
                 seq = ch.getNextPublishSeqNo();
                 outstanding.put(seq, e);
             }
-            ch.basicPublish(exchange, queue, null, e.bytes());
+            ch.basicPublish(exchange, queue, props, e.bytes());
             if (!config.publisherConfirms()) e.done().complete(null);
         } catch (IOException | RuntimeException ex) {
             if (seq >= 0) outstanding.remove(seq);
