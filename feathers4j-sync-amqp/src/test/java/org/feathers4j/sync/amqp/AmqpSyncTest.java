@@ -274,6 +274,16 @@ class AmqpSyncTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueExpires");
         assertThatThrownBy(() -> AmqpSyncConfig.from(new SyncOptions().option("prefetch", 0)))
                 .hasMessageContaining("prefetch");
+        com.rabbitmq.client.ConnectionFactory tls = AmqpSync.factoryFor(
+                SyncOptions.uri("amqps://u:p@broker.example:5671/%2F?heartbeat=7"), AmqpSyncConfig.defaults());
+        assertThat(tls.isSSL()).isTrue();
+        assertThat(tls.getPort()).isEqualTo(5671);
+        assertThat(tls.getRequestedHeartbeat()).as("the URI's heartbeat wins").isEqualTo(7);
+        com.rabbitmq.client.ConnectionFactory plain = AmqpSync.factoryFor(
+                SyncOptions.uri("rabbitmq://u:p@broker.example/vh"), AmqpSyncConfig.defaults());
+        assertThat(plain.getPort()).isEqualTo(5672);
+        assertThat(plain.getVirtualHost()).isEqualTo("vh");
+        assertThat(plain.getRequestedHeartbeat()).isEqualTo(10);
         AmqpSyncConfig c = AmqpSyncConfig.from(new SyncOptions().option("queueExpires", "PT5M").option("recoverySettle", 250));
         assertThat(c.queueExpires()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.recoverySettle()).isEqualTo(Duration.ofMillis(250));
