@@ -202,8 +202,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             }
             IllegalStateException fatal = fatal(e);
             if (fatal != null) {
-                failed(fatal);
-                shutdownExecutors();
+                failAndRelease(fatal);
                 return;
             }
             recordError(e);
@@ -239,7 +238,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         } catch (Exception e) {
             IllegalStateException fatal = fatal(e);
             if (fatal != null) {
-                failed(fatal);
+                failAndRelease(fatal);
                 return;
             }
             recordError(e);
@@ -352,7 +351,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         } catch (Exception e) {
             IllegalStateException fatal = fatal(e);
             if (fatal != null) {
-                failed(fatal);
+                failAndRelease(fatal);
                 return;
             }
             recordError(e);
@@ -379,7 +378,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             } catch (Exception e) {
                 IllegalStateException fatal = fatal(e);
                 if (fatal != null) {
-                    failed(fatal);
+                    failAndRelease(fatal);
                     return;
                 }
                 recordError(e);
@@ -631,9 +630,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
                 publisher.awaitTermination(2, TimeUnit.SECONDS);
                 IllegalStateException closed = new IllegalStateException("amqp sync adapter closed");
                 for (Entry e : outstanding.values()) e.done().completeExceptionally(closed);
-                synchronized (waiting) {
-                    for (Entry e : waiting.values()) e.done().completeExceptionally(closed);
-                }
+                for (Entry e : waiting.values()) e.done().completeExceptionally(closed);
                 done.complete(null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -647,7 +644,20 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         return done;
     }
 
-    private void shutdownExecutors() {
+    /** An error retrying cannot fix: fail (ready, buffer), and let go of channels and an owned connection. */
+    private void failAndRelease(IllegalStateException fatal) {
+        failed(fatal);
+        Connection c = connection;
+        connection = null; // the shutdown listener ignores what follows
+        closeQuietly(subChannel);
+        closeQuietly(pubChannel);
+        if (given == null && c != null) {
+            try {
+                c.abort(2000);
+            } catch (RuntimeException ignored) {
+                // best effort
+            }
+        }
         scheduler.shutdown();
         publisher.shutdown();
     }
