@@ -35,6 +35,9 @@ import org.feathers4j.sync.SyncOptions;
  *   <tr><td>{@code connectRetryMax}</td><td>5 s</td><td>longest pause between attempts of the first connection (doubling)</td></tr>
  *   <tr><td>{@code heartbeat}</td><td>10 s</td><td>requested AMQP heartbeat (a URI {@code ?heartbeat=} wins)</td></tr>
  *   <tr><td>{@code connectionTimeout}</td><td>5 s</td><td>TCP connect timeout (a URI {@code ?connection_timeout=} wins)</td></tr>
+ *   <tr><td>{@code topologyCheck}</td><td>30 s</td>
+ *       <td>while connected, declare the exchange and bind the queue again this often (an exchange or
+ *       binding deleted by someone comes back); {@code 0}: never</td></tr>
  *   <tr><td>{@code connectionName}</td><td>{@code feathers4j-sync}</td><td>the name shown in the management UI</td></tr>
  *   <tr><td>{@code connectionFactory}</td><td>none</td>
  *       <td>a {@code Consumer<ConnectionFactory>} applied last to the factory: any other client
@@ -64,6 +67,8 @@ public final class AmqpSyncConfig {
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     /** Default TCP connect timeout. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /** Default interval of the topology check. */
+    public static final Duration DEFAULT_TOPOLOGY_CHECK = Duration.ofSeconds(30);
     /** Default connection name. */
     public static final String DEFAULT_CONNECTION_NAME = "feathers4j-sync";
 
@@ -79,13 +84,14 @@ public final class AmqpSyncConfig {
     private final Duration connectRetryMax;
     private final Duration heartbeat;
     private final Duration connectionTimeout;
+    private final Duration topologyCheck;
     private final String connectionName;
     private final Consumer<ConnectionFactory> connectionFactory;
 
     private AmqpSyncConfig(String queue, Duration queueExpires, int queueMaxLength, int prefetch,
                            boolean publisherConfirms, boolean persistent, Duration recoveryInterval, Duration recoverySettle,
                            Duration connectRetryInitial, Duration connectRetryMax, Duration heartbeat,
-                           Duration connectionTimeout, String connectionName,
+                           Duration connectionTimeout, Duration topologyCheck, String connectionName,
                            Consumer<ConnectionFactory> connectionFactory) {
         this.queue = queue;
         this.queueExpires = queueExpires;
@@ -99,6 +105,7 @@ public final class AmqpSyncConfig {
         this.connectRetryMax = connectRetryMax;
         this.heartbeat = heartbeat;
         this.connectionTimeout = connectionTimeout;
+        this.topologyCheck = topologyCheck;
         this.connectionName = connectionName;
         this.connectionFactory = connectionFactory;
     }
@@ -107,7 +114,7 @@ public final class AmqpSyncConfig {
     public static AmqpSyncConfig defaults() {
         return new AmqpSyncConfig(null, DEFAULT_QUEUE_EXPIRES, DEFAULT_QUEUE_MAX_LENGTH, DEFAULT_PREFETCH, true, true,
                 DEFAULT_RECOVERY_INTERVAL, DEFAULT_RECOVERY_SETTLE, DEFAULT_CONNECT_RETRY_INITIAL,
-                DEFAULT_CONNECT_RETRY_MAX, DEFAULT_HEARTBEAT, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_CONNECTION_NAME, null);
+                DEFAULT_CONNECT_RETRY_MAX, DEFAULT_HEARTBEAT, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_TOPOLOGY_CHECK, DEFAULT_CONNECTION_NAME, null);
     }
 
     /**
@@ -131,6 +138,7 @@ public final class AmqpSyncConfig {
         if ((v = options.options().get("connectRetryMax")) != null) c = c.connectRetryMax(duration("connectRetryMax", v));
         if ((v = options.options().get("heartbeat")) != null) c = c.heartbeat(duration("heartbeat", v));
         if ((v = options.options().get("connectionTimeout")) != null) c = c.connectionTimeout(duration("connectionTimeout", v));
+        if ((v = options.options().get("topologyCheck")) != null) c = c.topologyCheck(duration("topologyCheck", v));
         if ((v = options.options().get("connectionName")) != null) c = c.connectionName(String.valueOf(v));
         if ((v = options.options().get("connectionFactory")) != null) {
             if (!(v instanceof Consumer<?>)) {
@@ -183,6 +191,9 @@ public final class AmqpSyncConfig {
     /** The TCP connect timeout. */
     public Duration connectionTimeout() { return connectionTimeout; }
 
+    /** The interval of the topology check; zero: none. */
+    public Duration topologyCheck() { return topologyCheck; }
+
     /** The connection name. */
     public String connectionName() { return connectionName; }
 
@@ -196,7 +207,7 @@ public final class AmqpSyncConfig {
             throw new IllegalArgumentException("amqp sync option 'queue' must not start with 'amq.' (reserved by the broker): " + name);
         }
         return new AmqpSyncConfig(name, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this queue expiry (at least 1 s, so the queue outlives a reconnect). */
@@ -204,27 +215,27 @@ public final class AmqpSyncConfig {
         positive("queueExpires", d);
         if (d.toMillis() < 1000) throw new IllegalArgumentException("amqp sync option 'queueExpires' must be at least 1 s, got " + d);
         return new AmqpSyncConfig(queue, d, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this queue length limit ({@code 0}: unbounded). */
     public AmqpSyncConfig queueMaxLength(int n) {
         if (n < 0) throw new IllegalArgumentException("amqp sync option 'queueMaxLength' must be >= 0, got " + n);
         return new AmqpSyncConfig(queue, queueExpires, n, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this prefetch (1 to 65535). */
     public AmqpSyncConfig prefetch(int n) {
         if (n < 1 || n > 65535) throw new IllegalArgumentException("amqp sync option 'prefetch' must be 1..65535, got " + n);
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, n, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With or without publisher confirms. */
     public AmqpSyncConfig publisherConfirms(boolean on) {
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, on, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /**
@@ -235,14 +246,14 @@ public final class AmqpSyncConfig {
      */
     public AmqpSyncConfig persistent(boolean on) {
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, on, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this pause between recovery attempts. */
     public AmqpSyncConfig recoveryInterval(Duration d) {
         positive("recoveryInterval", d);
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, d,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this settle pause after a recovery ({@code 0}: publish at once). */
@@ -250,21 +261,21 @@ public final class AmqpSyncConfig {
         Objects.requireNonNull(d, "recoverySettle");
         if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'recoverySettle' must be >= 0, got " + d);
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                d, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                d, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this first pause between first-connection attempts. */
     public AmqpSyncConfig connectRetryInitial(Duration d) {
         positive("connectRetryInitial", d);
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, d, connectRetryMax, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, d, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this longest pause between first-connection attempts. */
     public AmqpSyncConfig connectRetryMax(Duration d) {
         positive("connectRetryMax", d);
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, d, heartbeat, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, d, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this requested heartbeat ({@code 0}: none). */
@@ -272,27 +283,39 @@ public final class AmqpSyncConfig {
         Objects.requireNonNull(d, "heartbeat");
         if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'heartbeat' must be >= 0, got " + d);
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, d, connectionTimeout, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, d, connectionTimeout, topologyCheck, connectionName, connectionFactory);
     }
 
     /** With this TCP connect timeout. */
     public AmqpSyncConfig connectionTimeout(Duration d) {
         positive("connectionTimeout", d);
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, d, connectionName, connectionFactory);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, d, topologyCheck, connectionName, connectionFactory);
+    }
+
+    /**
+     * With this topology check interval ({@code 0}: none): while connected, the exchange and the
+     * queue's binding are declared again this often, so that an exchange or binding deleted by
+     * someone (with the broker up) comes back by itself.
+     */
+    public AmqpSyncConfig topologyCheck(Duration d) {
+        Objects.requireNonNull(d, "topologyCheck");
+        if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'topologyCheck' must be >= 0, got " + d);
+        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, d, connectionName, connectionFactory);
     }
 
     /** With this connection name. */
     public AmqpSyncConfig connectionName(String name) {
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
                 recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout,
-                Objects.requireNonNull(name, "connectionName"), connectionFactory);
+                topologyCheck, Objects.requireNonNull(name, "connectionName"), connectionFactory);
     }
 
     /** With this factory customizer, applied after the URI and the settings above. */
     public AmqpSyncConfig connectionFactory(Consumer<ConnectionFactory> customizer) {
         return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, connectionName, customizer);
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, customizer);
     }
 
     private static void positive(String name, Duration d) {
@@ -333,6 +356,6 @@ public final class AmqpSyncConfig {
         return "AmqpSyncConfig{queue=" + queue + ", queueExpires=" + queueExpires + ", queueMaxLength=" + queueMaxLength
                 + ", prefetch=" + prefetch + ", publisherConfirms=" + publisherConfirms + ", persistent=" + persistent + ", recoveryInterval=" + recoveryInterval
                 + ", recoverySettle=" + recoverySettle + ", connectRetry=" + connectRetryInitial + ".." + connectRetryMax
-                + ", heartbeat=" + heartbeat + ", connectionTimeout=" + connectionTimeout + ", connectionName=" + connectionName + "}";
+                + ", heartbeat=" + heartbeat + ", connectionTimeout=" + connectionTimeout + ", topologyCheck=" + topologyCheck + ", connectionName=" + connectionName + "}";
     }
 }

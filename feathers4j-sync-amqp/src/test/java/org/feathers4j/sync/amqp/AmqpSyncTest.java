@@ -373,6 +373,45 @@ class AmqpSyncTest {
     }
 
     @Test
+    void queueDeletedByAnOperatorComesBack() throws Exception {
+        Application a = started();
+        Application b = started();
+        Recorder rb = Recorder.on(b, "messages", "created");
+        String queueB = key + ".feathers4j." + ((org.feathers4j.sync.internal.SyncEngine) b.sync()).options().instanceId();
+        try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
+            ch.queueDelete(queueB);
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                try (Channel probe = raw.createChannel()) {
+                    return probe.queueDeclarePassive(queueB).getConsumerCount() == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> "CONNECTED".equals(b.sync().state()));
+        a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
+    }
+
+    @Test
+    void exchangeDeletedByAnOperatorComesBack() throws Exception {
+        SyncOptions o = options(URI, key).option("topologyCheck", Duration.ofSeconds(1));
+        Application a = started(o.copy().instanceId("a-" + key));
+        Application b = started(o.copy().instanceId("b-" + key));
+        Recorder rb = Recorder.on(b, "messages", "created");
+        AmqpTestSupport.deleteExchange(key);
+        // events published while the exchange is gone are lost by nature; syncing resumes by itself
+        long n = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (rb.size() == 0 && System.nanoTime() < deadline) {
+            a.service("messages").create(Map.of("n", ++n)).get(10, TimeUnit.SECONDS);
+            Thread.sleep(200);
+        }
+        assertThat(rb.size()).as("events reach b again after the exchange was deleted").isPositive();
+        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+    }
+
+    @Test
     void startWhileBrokerUnreachableThenSyncs() throws Exception {
         java.net.URI target = new java.net.URI(URI);
         try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5672 : target.getPort())) {

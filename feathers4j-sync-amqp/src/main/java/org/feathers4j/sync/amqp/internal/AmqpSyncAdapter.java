@@ -161,6 +161,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     @Override
     protected void doStart() {
+        long every = config.topologyCheck().toMillis();
+        if (every > 0) scheduler.scheduleWithFixedDelay(this::checkTopology, every, every, TimeUnit.MILLISECONDS);
         if (given != null) {
             listen(given);
             connection = given;
@@ -290,6 +292,26 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         topologyDeclared = true;
         closeQuietly(oldSub);
         closeQuietly(oldPub);
+    }
+
+    /** While connected: declare the exchange and bind the queue again (both idempotent). */
+    private void checkTopology() {
+        Channel sub = subChannel;
+        Channel pub = pubChannel;
+        if (isClosed() || recovering || sub == null || pub == null || !sub.isOpen() || !pub.isOpen()) return;
+        try {
+            pub.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, false, false, null);
+            sub.queueBind(queue, exchange, "");
+        } catch (Exception e) {
+            IllegalStateException fatal = fatal(e);
+            if (fatal != null) {
+                failAndRelease(fatal);
+                return;
+            }
+            recordError(e);
+            LOG.warn("amqp sync: topology check failed ({}); setting up again", describe(e));
+            resetup(e);
+        }
     }
 
     private void markConnected() {
