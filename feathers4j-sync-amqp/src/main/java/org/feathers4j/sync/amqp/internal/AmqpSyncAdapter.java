@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpSyncAdapter.class);
+    private static final long ACK_FLUSH_MS = 20;
 
     private final AmqpSyncConfig config;
     private final ConnectionFactory factory; // null when given a connection
@@ -70,6 +71,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     private volatile Channel pubChannel;
     private volatile Channel subChannel;
     private volatile boolean topologyDeclared;
+    private volatile SyncConsumer consumer;
     private volatile boolean recovering;
     private volatile boolean topologyBroken;
     private int connectAttempts; // scheduler thread only
@@ -161,6 +163,10 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     @Override
     protected void doStart() {
+        scheduler.scheduleWithFixedDelay(() -> {
+            SyncConsumer c = consumer;
+            if (c != null) c.flushAcks();
+        }, ACK_FLUSH_MS, ACK_FLUSH_MS, TimeUnit.MILLISECONDS);
         long every = config.topologyCheck().toMillis();
         if (every > 0) scheduler.scheduleWithFixedDelay(this::checkTopology, every, every, TimeUnit.MILLISECONDS);
         if (given != null) {
@@ -284,7 +290,9 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         ShutdownListener channelListener = cause -> onChannelLost(cause);
         pub.addShutdownListener(channelListener);
         sub.addShutdownListener(channelListener);
-        sub.basicConsume(queue, false, new SyncConsumer(sub));
+        SyncConsumer consumer = new SyncConsumer(sub);
+        sub.basicConsume(queue, false, consumer);
+        this.consumer = consumer;
         Channel oldSub = subChannel;
         Channel oldPub = pubChannel;
         subChannel = sub;
@@ -533,7 +541,16 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     // ---- consuming ------------------------------------------------------------------------------
 
+    /**
+     * Consumes with manual acks, acknowledged in batches after the events were emitted: every
+     * quarter of the prefetch window, and by the scheduler every {@value #ACK_FLUSH_MS} ms for
+     * the rest. Acks are cumulative ({@code multiple}) and only ever move forward.
+     */
     private final class SyncConsumer extends DefaultConsumer {
+        private final int batch = Math.max(1, config.prefetch() / 4);
+        private long latest; // highest delivery tag handled; guarded by this
+        private long acked;  // highest delivery tag acknowledged; guarded by this
+
         SyncConsumer(Channel channel) {
             super(channel);
         }
@@ -543,10 +560,23 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             received.incrementAndGet();
             if (envelope.isRedeliver()) redelivered.incrementAndGet();
             deliver(body);
+            long tag = envelope.getDeliveryTag();
+            synchronized (this) {
+                latest = Math.max(latest, tag);
+                if (latest - acked >= batch) ackUpTo(latest);
+            }
+        }
+
+        synchronized void flushAcks() {
+            if (latest > acked) ackUpTo(latest);
+        }
+
+        private void ackUpTo(long tag) {
+            acked = tag;
             try {
-                getChannel().basicAck(envelope.getDeliveryTag(), false);
+                getChannel().basicAck(tag, true);
             } catch (IOException | RuntimeException e) {
-                // the channel is gone: the broker redelivers it, and sync drops the duplicate
+                // the channel is gone: the broker redelivers them, and sync drops the duplicates
             }
         }
 
