@@ -272,9 +272,21 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     /** Declares the exchange and queue, binds, opens the consumer and the confirming publisher channel. */
     private void setup(Connection c) throws IOException {
-        Channel sub = c.createChannel();
-        Channel pub = c.createChannel();
-        if (sub == null || pub == null) throw new IOException("the connection has no free channel (channel_max reached)");
+        Channel sub = null;
+        Channel pub = null;
+        try {
+            sub = c.createChannel();
+            pub = c.createChannel();
+            if (sub == null || pub == null) throw new IOException("the connection has no free channel (channel_max reached)");
+            declare(sub, pub);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(sub);
+            closeQuietly(pub);
+            throw e;
+        }
+    }
+
+    private void declare(Channel sub, Channel pub) throws IOException {
         // exactly as feathers-sync 3.x: durable=false (autoDelete=false, internal=false, no arguments)
         pub.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, false, false, null);
         Map<String, Object> args = new HashMap<>();
