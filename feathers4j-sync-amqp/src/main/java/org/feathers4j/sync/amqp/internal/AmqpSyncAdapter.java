@@ -723,6 +723,16 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             }
         }
         scheduler.shutdown();
+        try {
+            publisher.execute(() -> {
+                // what was handed to the publisher and not confirmed will not be sent now
+                moveOutstandingToWaiting();
+                for (Entry e : waiting.values()) e.done().completeExceptionally(fatal);
+                waiting.clear();
+            });
+        } catch (RejectedExecutionException ignored) {
+            // already shut down
+        }
         publisher.shutdown();
     }
 
