@@ -195,4 +195,38 @@ class AmqpOutageTest {
                 .isLessThan(3 * 2L * RATE);
         for (Application x : apps) assertThat(x.sync().state()).isEqualTo("CONNECTED");
     }
+
+    /** A memory alarm blocks publishing: the app is not blocked, events are buffered and flow again afterwards. */
+    @Test
+    void memoryAlarmBlocksPublishingWithoutBlockingTheApp() throws Exception {
+        Application a = app(key);
+        Application b = app(key);
+        apps.addAll(List.of(a, b));
+        for (Application x : apps) x.sync().ready().get(20, TimeUnit.SECONDS);
+        Recorder rb = Recorder.on(b, "messages", "created");
+        a.service("messages").create(Map.of("n", 1L)).get(10, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> rb.size() == 1);
+        long n = 1;
+        try {
+            AmqpTestSupport.rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (a.sync().counters().get("blocked") == 0 && System.nanoTime() < deadline) {
+                long t0 = System.nanoTime();
+                a.service("messages").create(Map.of("n", ++n)).get(10, TimeUnit.SECONDS);
+                assertThat((System.nanoTime() - t0) / 1_000_000).as("create() does not wait for the broker").isLessThan(1000);
+                Thread.sleep(50);
+            }
+            assertThat(a.sync().counters().get("blocked")).as("the broker's connection.blocked was seen").isPositive();
+            assertThat(a.sync().state()).isEqualTo("DISCONNECTED");
+            for (int i = 0; i < 50; i++) a.service("messages").create(Map.of("n", ++n)).get(1, TimeUnit.SECONDS);
+            assertThat(a.sync().counters().get("buffered")).isGreaterThanOrEqualTo(50L);
+        } finally {
+            AmqpTestSupport.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+        }
+        long last = n;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> rb.distinct() == last && "CONNECTED".equals(a.sync().state()));
+        assertThat(rb.missing(1, last)).isZero();
+        System.out.printf("MEMORY ALARM: %d events, b received %d distinct; a's counters %s%n", last, rb.distinct(), a.sync().counters());
+    }
 }

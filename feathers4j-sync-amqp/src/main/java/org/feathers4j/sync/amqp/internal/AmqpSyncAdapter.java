@@ -74,6 +74,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     private volatile SyncConsumer consumer;
     private volatile boolean recovering;
     private volatile boolean topologyBroken;
+    private boolean blocked; // guarded by stateLock
     private int connectAttempts; // scheduler thread only
 
     // publish bookkeeping: outstanding by channel sequence number; waiting (publisher thread only) by order
@@ -87,6 +88,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong recoveryFailures = new AtomicLong();
+    private final AtomicLong blockedCount = new AtomicLong();
 
     private record Entry(long order, byte[] bytes, CompletableFuture<Void> done) {
     }
@@ -257,6 +259,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     private void listen(Connection c) {
         c.addShutdownListener(cause -> onConnectionLost(c, cause));
+        c.addBlockedListener(reason -> onBlocked(c, reason), () -> onUnblocked(c));
         if (c instanceof Recoverable r) r.addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
@@ -335,11 +338,16 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     }
 
     private void markConnected() {
+        markConnected(true);
+    }
+
+    private void markConnected(boolean resendUnconfirmed) {
         synchronized (stateLock) {
             long gen = generation.get();
             publisher.execute(() -> {
                 if (gen != generation.get()) return;
                 recovering = false;
+                if (resendUnconfirmed) moveOutstandingToWaiting();
                 flushWaiting();
             });
             connected();
@@ -359,6 +367,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     private void goDown(Throwable cause) {
         synchronized (stateLock) {
+            blocked = false;
             generation.incrementAndGet();
             recovering = true;
             try {
@@ -367,6 +376,32 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
                 // closed
             }
             disconnected(cause);
+        }
+    }
+
+    /**
+     * The broker stopped reading our publishes (memory or disk alarm): buffer (bounded) instead of
+     * queueing without limit behind a publisher thread that cannot write. Deliveries continue.
+     */
+    private void onBlocked(Connection c, String reason) {
+        if (isClosed() || connection != c) return;
+        blockedCount.incrementAndGet();
+        synchronized (stateLock) {
+            blocked = true;
+            generation.incrementAndGet();
+            recovering = true;
+            disconnected(new IOException("the broker blocks publishing (" + reason + ")"));
+        }
+        LOG.warn("amqp sync: the broker blocks publishing ({}); buffering up to {} messages", reason, options.bufferSize());
+    }
+
+    private void onUnblocked(Connection c) {
+        if (isClosed() || connection != c) return;
+        LOG.info("amqp sync: the broker accepts publishes again");
+        synchronized (stateLock) {
+            if (!blocked) return;
+            blocked = false;
+            if (c.isOpen()) markConnected(false); // the same channel: what is unconfirmed may still be confirmed
         }
     }
 
@@ -500,7 +535,6 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     /** Publisher thread only. */
     private void flushWaiting() {
-        moveOutstandingToWaiting();
         if (waiting.isEmpty()) return;
         List<Entry> all = new ArrayList<>(waiting.values());
         waiting.clear();
@@ -511,7 +545,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             publish(e);
         }
         resent.addAndGet(n);
-        if (n > 0) LOG.info("amqp sync: re-sent {} message(s) not confirmed before the connection was lost", n);
+        if (n > 0) LOG.info("amqp sync: sent {} message(s) held back while reconnecting (unconfirmed or in flight)", n);
     }
 
     private final class Confirms implements ConfirmListener {
@@ -657,6 +691,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         c.put("connectAttempts", attempts.get());
         c.put("recoveries", recoveries.get());
         c.put("recoveryFailures", recoveryFailures.get());
+        c.put("blocked", blockedCount.get());
         return c;
     }
 
