@@ -1,0 +1,443 @@
+package org.feathers4j.sync.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.amqp.AmqpTestSupport.URI;
+import static org.feathers4j.sync.amqp.AmqpTestSupport.app;
+import static org.feathers4j.sync.amqp.AmqpTestSupport.options;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.feathers4j.Application;
+import org.feathers4j.HookContext;
+import org.feathers4j.Params;
+import org.feathers4j.Service;
+import org.feathers4j.memory.MemoryService;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncMessage;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncSerializer;
+import org.feathers4j.sync.amqp.AmqpTestSupport.Recorder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class AmqpSyncTest {
+
+    private final List<Application> apps = new ArrayList<>();
+    private String key;
+
+    @BeforeAll
+    static void broker() {
+        AmqpTestSupport.requireBroker();
+    }
+
+    @BeforeEach
+    void newKey() {
+        key = AmqpTestSupport.uniqueKey();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        AmqpTestSupport.closeAll(apps);
+        AmqpTestSupport.deleteExchange(key);
+    }
+
+    private Application started(SyncOptions o) throws Exception {
+        Application a = app(o);
+        apps.add(a);
+        a.sync().ready().get(20, TimeUnit.SECONDS);
+        return a;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private Application started() throws Exception {
+        return started(options(URI, key));
+    }
+
+    @Test
+    void threeAppsExchangeEventsWithContext() throws Exception {
+        Application a = started();
+        Application b = started();
+        Application c = started();
+        assertThat(a.sync().type()).isEqualTo("amqp");
+        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        Recorder ra = Recorder.on(a, "messages", "created");
+        Recorder rb = Recorder.on(b, "messages", "created");
+        Recorder rc = Recorder.on(c, "messages", "created");
+        Recorder pb = Recorder.on(b, "messages", "patched");
+        Recorder rmc = Recorder.on(c, "messages", "removed");
+
+        Params params = new Params().provider("rest").query("room", "lobby");
+        params.set("traceId", "t-1");
+        Object created = a.service("messages").create(Map.of("text", "hello", "n", 1), params).get(10, TimeUnit.SECONDS);
+        Object id = ((Map<?, ?>) created).get("id");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> ra.size() == 1 && rb.size() == 1 && rc.size() == 1);
+        for (Recorder r : List.of(ra, rb, rc)) {
+            assertThat(map(r.data.get(0))).containsEntry("text", "hello");
+            HookContext ctx = r.contexts.get(0);
+            assertThat(ctx.isFromSync()).isTrue();
+            assertThat(ctx.method().methodName()).isEqualTo("create");
+            assertThat(ctx.params().provider()).isEqualTo("rest");
+            assertThat(ctx.params().query()).containsEntry("room", "lobby");
+            assertThat(ctx.params().get("traceId")).isEqualTo("t-1");
+            assertThat(map(ctx.result())).containsEntry("text", "hello");
+        }
+        // the receiving app is the one whose context it is
+        assertThat(rb.contexts.get(0).app()).isSameAs(b);
+
+        b.service("messages").create(Map.of("text", "from b", "n", 2)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ra.size() == 2 && rc.size() == 2);
+
+        a.service("messages").patch(id, Map.of("text", "patched")).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pb.size() == 1);
+        assertThat(String.valueOf(pb.contexts.get(0).id())).isEqualTo(String.valueOf(id));
+        a.service("messages").remove(id).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rmc.size() == 1);
+        assertThat(rmc.contexts.get(0).method().methodName()).isEqualTo("remove");
+        for (Application app : List.of(a, b, c)) {
+            assertThat(app.sync().counters()).containsEntry("dropped", 0L).containsEntry("duplicates", 0L);
+        }
+    }
+
+    /** A service with a custom event. */
+    static final class Typing implements Service {
+        @Override
+        public List<String> events() {
+            return List.of("typing");
+        }
+
+        @Override
+        public CompletionStage<Object> create(Object data, Params params) {
+            return CompletableFuture.completedFuture(data);
+        }
+    }
+
+    @Test
+    void customEventsAreSynced() throws Exception {
+        Application a = started();
+        Application b = started();
+        a.use("chat", new Typing());
+        b.use("chat", new Typing());
+        Recorder rb = Recorder.on(b, "chat", "typing");
+        Recorder ra = Recorder.on(a, "chat", "typing");
+        a.service("chat").emit("typing", Map.of("user", "ann", "n", 7));
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1 && ra.size() == 1);
+        assertThat(map(rb.data.get(0))).containsEntry("user", "ann");
+        assertThat(rb.contexts.get(0).isFromSync()).isTrue();
+    }
+
+    @Test
+    void skipSwitchKeepsEventsLocal() throws Exception {
+        Application a = started();
+        Application b = started();
+        Recorder ra = Recorder.on(a, "messages", "created");
+        Recorder rb = Recorder.on(b, "messages", "created");
+        a.service("messages").create(Map.of("n", 1), new Params().set(Sync.SYNC, false)).get(10, TimeUnit.SECONDS);
+        assertThat(ra.size()).as("a local-only event reaches this instance at once").isEqualTo(1);
+        assertThat(ra.contexts.get(0).isFromSync()).isFalse();
+        // the next, synced event arrives after the first would have (one queue, broker order)
+        a.service("messages").create(Map.of("n", 2)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() >= 1 && ra.size() == 2);
+        assertThat(rb.counts).containsOnlyKeys(2L);
+        assertThat(a.sync().counters()).containsEntry("sent", 1L);
+    }
+
+    /** A binary serializer: gzip of the JSON, so the bytes are not text. */
+    static final class GzipJson implements SyncSerializer {
+        @Override
+        public byte[] serialize(SyncMessage message) throws Exception {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(SyncSerializer.json().serialize(message));
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        public SyncMessage deserialize(byte[] bytes) throws Exception {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                return SyncSerializer.json().deserialize(in.readAllBytes());
+            }
+        }
+    }
+
+    @Test
+    void binarySerializer() throws Exception {
+        SyncOptions o = options(URI, key).serializer(new GzipJson());
+        Application a = started(o.copy());
+        Application b = started(o.copy().instanceId("b-" + key));
+        Recorder rb = Recorder.on(b, "messages", "created");
+        try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
+            String q = ch.queueDeclare().getQueue();
+            ch.queueBind(q, key, "");
+            a.service("messages").create(Map.of("text", "zipped", "n", 3)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
+            assertThat(map(rb.data.get(0))).containsEntry("text", "zipped");
+            byte[] body = await().atMost(Duration.ofSeconds(5)).until(() -> {
+                var g = ch.basicGet(q, true);
+                return g == null ? null : g.getBody();
+            }, java.util.Objects::nonNull);
+            assertThat(body[0] & 0xff).as("gzip magic on the wire").isEqualTo(0x1f);
+            assertThat(body[1] & 0xff).isEqualTo(0x8b);
+        }
+    }
+
+    @Test
+    void malformedMessageIsDroppedAndCounted() throws Exception {
+        Application a = started();
+        Application b = started();
+        Recorder rb = Recorder.on(b, "messages", "created");
+        try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
+            ch.basicPublish(key, "", null, "{not json".getBytes(StandardCharsets.UTF_8));
+            ch.basicPublish(key, "", null, new byte[] {0, 1, 2, (byte) 0xff});
+            ch.basicPublish(key, "", null, "{\"event\":\"created\",\"path\":\"nowhere\",\"data\":{}}".getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.sync().counters().get("dropped") == 3L
+                && a.sync().counters().get("dropped") == 3L);
+        a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
+        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    void topologyIsFeathersSyncCompatible() throws Exception {
+        Application a = started();
+        try (Connection raw = AmqpTestSupport.raw()) {
+            Channel ch = raw.createChannel();
+            // exactly Node feathers-sync's declaration: accepted, so it is equivalent
+            ch.exchangeDeclare(key, BuiltinExchangeType.FANOUT, false);
+            // a durable declaration is refused: ours is non-durable
+            Channel ch2 = raw.createChannel();
+            assertThatThrownBy(() -> ch2.exchangeDeclare(key, BuiltinExchangeType.FANOUT, true))
+                    .hasStackTraceContaining("PRECONDITION_FAILED");
+            // one named queue per instance, consumed by it
+            String queue = key + ".feathers4j." + ((org.feathers4j.sync.internal.SyncEngine) a.sync()).options().instanceId();
+            AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
+            assertThat(ok.getConsumerCount()).isEqualTo(1);
+            // a feathers-sync style instance: server-named auto-delete queue bound to the exchange
+            String nodeQueue = ch.queueDeclare("", false, false, true, null).getQueue();
+            ch.queueBind(nodeQueue, key, "queue-binding");
+            a.service("messages").create(Map.of("n", 5)).get(10, TimeUnit.SECONDS);
+            byte[] body = await().atMost(Duration.ofSeconds(5)).until(() -> {
+                var g = ch.basicGet(nodeQueue, true);
+                return g == null ? null : g.getBody();
+            }, java.util.Objects::nonNull);
+            Map<String, Object> m = map(new ObjectMapper().readValue(body, Map.class));
+            assertThat(m).containsKeys("event", "path", "data", "context");
+            assertThat(m.get("event")).isEqualTo("created");
+            assertThat(m.get("path")).isEqualTo("messages");
+        }
+        // a clean close deletes the instance queue
+        a.sync().close().get(10, TimeUnit.SECONDS);
+        try (Connection raw = AmqpTestSupport.raw()) {
+            Channel ch = raw.createChannel();
+            String queue = key + ".feathers4j." + ((org.feathers4j.sync.internal.SyncEngine) a.sync()).options().instanceId();
+            assertThatThrownBy(() -> ch.queueDeclarePassive(queue)).hasStackTraceContaining("NOT_FOUND");
+        }
+    }
+
+    @Test
+    void schemesSelectTheAmqpAdapter() {
+        for (String u : List.of("amqp://localhost", "amqps://localhost", "rabbitmq://localhost", "AMQP://localhost")) {
+            assertThat(Sync.provider(SyncOptions.uri(u)).type()).as(u).isEqualTo("amqp");
+        }
+        assertThatThrownBy(() -> AmqpSync.adapter(SyncOptions.uri("redis://localhost")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("amqp");
+        assertThatThrownBy(() -> AmqpSyncConfig.from(new SyncOptions().option("queueExpires", "soon")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueExpires");
+        assertThatThrownBy(() -> AmqpSyncConfig.from(new SyncOptions().option("prefetch", 0)))
+                .hasMessageContaining("prefetch");
+        com.rabbitmq.client.ConnectionFactory tls = AmqpSync.factoryFor(
+                SyncOptions.uri("amqps://u:p@broker.example:5671/%2F?heartbeat=7"), AmqpSyncConfig.defaults());
+        assertThat(tls.isSSL()).isTrue();
+        assertThat(tls.getPort()).isEqualTo(5671);
+        assertThat(tls.getRequestedHeartbeat()).as("the URI's heartbeat wins").isEqualTo(7);
+        com.rabbitmq.client.ConnectionFactory plain = AmqpSync.factoryFor(
+                SyncOptions.uri("rabbitmq://u:p@broker.example/vh"), AmqpSyncConfig.defaults());
+        assertThat(plain.getPort()).isEqualTo(5672);
+        assertThat(plain.getVirtualHost()).isEqualTo("vh");
+        assertThat(plain.getRequestedHeartbeat()).isEqualTo(10);
+        AmqpSyncConfig c = AmqpSyncConfig.from(new SyncOptions().option("queueExpires", "PT5M").option("recoverySettle", 250));
+        assertThat(c.queueExpires()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.recoverySettle()).isEqualTo(Duration.ofMillis(250));
+        assertThat(AmqpSyncConfig.defaults().queueExpires()).isEqualTo(AmqpSyncConfig.DEFAULT_QUEUE_EXPIRES);
+    }
+
+    @Test
+    void rabbitmqAliasConnects() throws Exception {
+        Application a = started(options(URI.replaceFirst("^amqp", "rabbitmq"), key));
+        Application b = started();
+        Recorder rb = Recorder.on(b, "messages", "created");
+        a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
+    }
+
+    @Test
+    void badCredentialsFailReady() {
+        String bad = URI.replaceFirst("://[^@/]*@", "://guest:wrong-password@");
+        if (!bad.contains("@")) bad = URI.replaceFirst("://", "://guest:wrong-password@");
+        Application a = app(options(bad, key));
+        apps.add(a);
+        assertThatThrownBy(() -> a.sync().ready().get(20, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().hasMessageContaining("refused the credentials")
+                .hasMessageNotContaining("wrong-password");
+        assertThat(a.sync().state()).isEqualTo("FAILED");
+        // the app keeps working locally
+        Recorder r = Recorder.on(a, "messages", "created");
+        a.service("messages").create(Map.of("n", 1)).join();
+        assertThat(r.size()).isEqualTo(1);
+    }
+
+    @Test
+    void missingVhostFailsReady() {
+        String u = URI.replaceFirst("(://[^/]+)(/.*)?$", "$1/no-such-vhost-f4j");
+        Application a = app(options(u, key));
+        apps.add(a);
+        assertThatThrownBy(() -> a.sync().ready().get(20, TimeUnit.SECONDS))
+                .cause().hasMessageContaining("no-such-vhost-f4j").hasMessageContaining("virtual host");
+        assertThat(a.sync().state()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void exchangeWithOtherSettingsFailsReady() throws Exception {
+        try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
+            ch.exchangeDeclare(key, BuiltinExchangeType.FANOUT, true);
+        }
+        Application a = app(options(URI, key));
+        apps.add(a);
+        assertThatThrownBy(() -> a.sync().ready().get(20, TimeUnit.SECONDS))
+                .cause().hasMessageContaining("PRECONDITION_FAILED").hasMessageContaining("non-durable fanout");
+        assertThat(a.sync().lastError()).isNotNull();
+    }
+
+    @Test
+    void givenConnectionIsUsedAndNotClosed() throws Exception {
+        com.rabbitmq.client.ConnectionFactory f = AmqpTestSupport.factory();
+        f.setAutomaticRecoveryEnabled(true);
+        try (Connection conn = f.newConnection("app-owned")) {
+            Application a = new Application();
+            a.use("messages", new MemoryService());
+            a.configure(AmqpSync.with(conn, new SyncOptions().key(key)));
+            apps.add(a);
+            a.sync().ready().get(20, TimeUnit.SECONDS);
+            Application b = started();
+            Recorder rb = Recorder.on(b, "messages", "created");
+            a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
+            a.sync().close().get(10, TimeUnit.SECONDS);
+            assertThat(conn.isOpen()).as("the application's connection stays open").isTrue();
+        }
+    }
+
+    @Test
+    void givenFactoryIsCopiedNotChanged() throws Exception {
+        com.rabbitmq.client.ConnectionFactory f = AmqpTestSupport.factory();
+        Application a = new Application();
+        a.use("messages", new MemoryService());
+        a.configure(AmqpSync.with(f, new SyncOptions().key(key)));
+        apps.add(a);
+        a.sync().ready().get(20, TimeUnit.SECONDS);
+        assertThat(f.isAutomaticRecoveryEnabled()).isFalse();
+        Application b = started();
+        Recorder ra = Recorder.on(a, "messages", "created");
+        b.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ra.size() == 1);
+    }
+
+    @Test
+    void queueDeletedByAnOperatorComesBack() throws Exception {
+        Application a = started();
+        Application b = started();
+        Recorder rb = Recorder.on(b, "messages", "created");
+        String queueB = key + ".feathers4j." + ((org.feathers4j.sync.internal.SyncEngine) b.sync()).options().instanceId();
+        try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
+            ch.queueDelete(queueB);
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                try (Channel probe = raw.createChannel()) {
+                    return probe.queueDeclarePassive(queueB).getConsumerCount() == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> "CONNECTED".equals(b.sync().state()));
+        a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
+    }
+
+    @Test
+    void exchangeDeletedByAnOperatorComesBack() throws Exception {
+        SyncOptions o = options(URI, key).option("topologyCheck", Duration.ofSeconds(1));
+        Application a = started(o.copy().instanceId("a-" + key));
+        Application b = started(o.copy().instanceId("b-" + key));
+        Recorder rb = Recorder.on(b, "messages", "created");
+        AmqpTestSupport.deleteExchange(key);
+        // events published while the exchange is gone are lost by nature; syncing resumes by itself
+        long n = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (rb.size() == 0 && System.nanoTime() < deadline) {
+            a.service("messages").create(Map.of("n", ++n)).get(10, TimeUnit.SECONDS);
+            Thread.sleep(200);
+        }
+        assertThat(rb.size()).as("events reach b again after the exchange was deleted").isPositive();
+        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+    }
+
+    @Test
+    void startWhileBrokerUnreachableThenSyncs() throws Exception {
+        java.net.URI target = new java.net.URI(URI);
+        try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort() < 0 ? 5672 : target.getPort())) {
+            String viaProxy = URI.replaceFirst("@[^/:]+(:\\d+)?", "@127.0.0.1:" + proxy.port());
+            Application a = app(options(viaProxy, key));
+            apps.add(a);
+            Recorder ra = Recorder.on(a, "messages", "created");
+            Application b = started();
+            Recorder rb = Recorder.on(b, "messages", "created");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().lastError() != null);
+            assertThat(a.sync().ready()).isNotDone();
+            assertThat(a.sync().state()).isEqualTo("CONNECTING");
+            assertThat(a.sync().lastError().toString()).containsIgnoringCase("refused");
+            // the app works while the broker is away; its events wait in the buffer
+            a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+            assertThat(a.sync().counters()).containsEntry("buffered", 1L);
+            Thread.sleep(1500);
+            assertThat(a.sync().ready()).isNotDone();
+
+            proxy.open();
+            a.sync().ready().get(20, TimeUnit.SECONDS);
+            assertThat(a.sync().state()).isEqualTo("CONNECTED");
+            await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1 && ra.size() == 1);
+            b.service("messages").create(Map.of("n", 2)).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ra.size() == 2);
+        }
+    }
+}

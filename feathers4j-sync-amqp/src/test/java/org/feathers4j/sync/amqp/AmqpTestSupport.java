@@ -1,0 +1,213 @@
+package org.feathers4j.sync.amqp;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.feathers4j.Application;
+import org.feathers4j.HookContext;
+import org.feathers4j.memory.MemoryService;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncOptions;
+
+/** The real RabbitMQ the tests use (FEATHERS4J_AMQP_URI, default amqp://guest:guest@127.0.0.1:5672). */
+final class AmqpTestSupport {
+
+    static final String URI = System.getenv().getOrDefault("FEATHERS4J_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
+    static final String RABBITMQCTL = System.getenv().getOrDefault("FEATHERS4J_RABBITMQCTL", "rabbitmqctl");
+
+    private AmqpTestSupport() {
+    }
+
+    static ConnectionFactory factory() {
+        ConnectionFactory f = new ConnectionFactory();
+        try {
+            f.setUri(URI);
+        } catch (Exception e) {
+            throw new IllegalStateException("FEATHERS4J_AMQP_URI is not usable: " + SyncOptions.redact(URI), e);
+        }
+        f.setAutomaticRecoveryEnabled(false);
+        f.setConnectionTimeout(3000);
+        return f;
+    }
+
+    /** Fails the test with a clear message when RabbitMQ is not there. */
+    static void requireBroker() {
+        try (Connection c = factory().newConnection("feathers4j-test-probe")) {
+            if (!c.isOpen()) fail("RabbitMQ connection not open");
+        } catch (Exception e) {
+            fail("RabbitMQ is not reachable at " + SyncOptions.redact(URI) + " (" + e + "). Start it with "
+                    + "scripts/services.sh rabbitmq, or point FEATHERS4J_AMQP_URI at one.");
+        }
+    }
+
+    static Connection raw() throws Exception {
+        return factory().newConnection("feathers4j-test-raw");
+    }
+
+    static String uniqueKey() {
+        return "f4j-test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static void deleteExchange(String key) {
+        try (Connection c = raw(); Channel ch = c.createChannel()) {
+            ch.exchangeDelete(key);
+        } catch (Exception ignored) {
+            // best effort; the broker may be down in a failed test
+        }
+    }
+
+    static SyncOptions options(String uri, String key) {
+        return SyncOptions.uri(uri).key(key)
+                .option("recoverySettle", Duration.ofMillis(1500))
+                .option("connectRetryMax", Duration.ofSeconds(1));
+    }
+
+    static Application app(String key) {
+        return app(options(URI, key));
+    }
+
+    static Application app(SyncOptions options) {
+        Application app = new Application();
+        app.use("messages", new MemoryService());
+        app.configure(Sync.of(options));
+        return app;
+    }
+
+    static void closeAll(List<Application> apps) {
+        for (Application a : apps) {
+            try {
+                if (a.hasSync()) a.sync().close().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // keep closing the others
+            }
+        }
+    }
+
+    /** Runs rabbitmqctl; fails clearly when it is missing or fails. */
+    static String rabbitmqctl(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(RABBITMQCTL);
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (InputStream in = p.getInputStream()) {
+                in.transferTo(out);
+            }
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " did not finish in 120 s");
+            }
+            String text = out.toString();
+            if (p.exitValue() != 0) throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: " + text);
+            return text;
+        } catch (java.io.IOException e) {
+            throw new AssertionError("this test controls the shared RabbitMQ with rabbitmqctl, which could not be run ("
+                    + e.getMessage() + "); install it (scripts/services.sh rabbitmq) or set FEATHERS4J_RABBITMQCTL", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts the RabbitMQ app again and waits until it accepts connections (up to 120 s). */
+    static void restoreBroker() {
+        AssertionError first = null;
+        try {
+            rabbitmqctl("start_app");
+        } catch (AssertionError e) {
+            first = e;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try (Connection c = factory().newConnection("feathers4j-test-restore")) {
+                if (c.isOpen()) return;
+            } catch (Exception e) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new AssertionError("RabbitMQ did not accept connections again within 120 s after start_app", first);
+    }
+
+    /** Records the events of one kind on one service: how often each id arrived, and the contexts. */
+    static final class Recorder {
+        final Map<Object, AtomicInteger> counts = new ConcurrentHashMap<>();
+        final List<Object> data = new CopyOnWriteArrayList<>();
+        final List<HookContext> contexts = new CopyOnWriteArrayList<>();
+
+        static Recorder on(Application app, String path, String event) {
+            Recorder r = new Recorder();
+            app.service(path).on(event, (d, ctx) -> r.add(d, ctx));
+            return r;
+        }
+
+        private void add(Object d, HookContext ctx) {
+            data.add(d);
+            contexts.add(ctx);
+            Object id = d instanceof Map<?, ?> m ? m.get("n") : d;
+            if (id instanceof Number n) id = n.longValue();
+            counts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        int size() {
+            return data.size();
+        }
+
+        long distinct() {
+            return counts.size();
+        }
+
+        long duplicates() {
+            return counts.values().stream().mapToLong(a -> Math.max(0, a.get() - 1)).sum();
+        }
+
+        /** The missing ids as ranges, e.g. {@code 1201-1530, 1611}; at most 10 ranges. */
+        String missingRanges(long from, long to) {
+            StringBuilder sb = new StringBuilder();
+            int ranges = 0;
+            long i = from;
+            while (i <= to && ranges < 10) {
+                if (counts.containsKey(i)) {
+                    i++;
+                    continue;
+                }
+                long j = i;
+                while (j + 1 <= to && !counts.containsKey(j + 1)) j++;
+                if (sb.length() > 0) sb.append(", ");
+                sb.append(i == j ? String.valueOf(i) : i + "-" + j);
+                ranges++;
+                i = j + 1;
+            }
+            return sb.length() == 0 ? "none" : sb.toString();
+        }
+
+        long missing(long from, long to) {
+            long m = 0;
+            for (long i = from; i <= to; i++) if (!counts.containsKey(i)) m++;
+            return m;
+        }
+    }
+
+    static void forEach(List<Application> apps, Consumer<Application> c) {
+        apps.forEach(c);
+    }
+}
