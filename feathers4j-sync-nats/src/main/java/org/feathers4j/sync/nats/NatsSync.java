@@ -58,7 +58,7 @@ public final class NatsSync {
         Objects.requireNonNull(config, "config");
         Options.Builder b = clientOptions(options, config);
         List<String> all = servers(options, config);
-        String where = String.join(",", all.stream().map(SyncOptions::redact).toList());
+        String where = String.join(",", all.stream().map(NatsSyncAdapter::redact).toList());
         return new NatsSyncAdapter(options.copy(), config, b, where);
     }
 
@@ -116,7 +116,7 @@ public final class NatsSync {
             String scheme = options.parsedUri().getScheme().toLowerCase(Locale.ROOT);
             if (!SCHEMES.contains(scheme)) {
                 throw new IllegalArgumentException("the nats sync adapter serves " + SCHEMES + " URIs, not '"
-                        + SyncOptions.redact(options.uri()) + "'");
+                        + NatsSyncAdapter.redact(options.uri()) + "'");
             }
             all.add(options.uri().trim());
         }

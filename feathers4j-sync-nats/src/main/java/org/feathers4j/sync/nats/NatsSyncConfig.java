@@ -334,7 +334,7 @@ public final class NatsSyncConfig {
 
     @Override
     public String toString() {
-        return "NatsSyncConfig{servers=" + servers.stream().map(SyncOptions::redact).toList()
+        return "NatsSyncConfig{servers=" + servers.stream().map(org.feathers4j.sync.nats.internal.NatsSyncAdapter::redact).toList()
                 + ", maxReconnects=" + maxReconnects + ", reconnectWait=" + reconnectWait
                 + ", resumeDelay=" + resumeDelay + ", reconnectBufferSize=" + reconnectBufferSize
                 + ", connectionTimeout=" + connectionTimeout + ", pingInterval=" + pingInterval

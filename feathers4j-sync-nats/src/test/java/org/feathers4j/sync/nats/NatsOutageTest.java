@@ -253,6 +253,63 @@ class NatsOutageTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTokenInTheUriAuthenticatesAndIsNeverShown() {
+        server = PrivateNatsServer.started("--auth", "tok-right-secret");
+        String key = NatsTestSupport.uniqueKey();
+        Application wrong = app(SyncOptions.uri("nats://tok-wrong-secret@127.0.0.1:" + server.port()).key(key));
+        assertThatThrownBy(() -> wrong.sync().ready().get(15, TimeUnit.SECONDS))
+                .hasMessageContaining("refused the credentials").hasMessageNotContaining("tok-wrong-secret");
+        Application right = app(SyncOptions.uri("nats://tok-right-secret@127.0.0.1:" + server.port()).key(key));
+        right.sync().ready().orTimeout(15, TimeUnit.SECONDS).join();
+        List<Integer> got = numbers(right);
+        right.service("messages").create(Map.of("n", 7)).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+
+        server.stop(); // the loss is reported without the token
+        await().atMost(Duration.ofSeconds(10)).until(() -> right.sync().state().equals("DISCONNECTED"));
+        assertThat(right.sync().lastError().getMessage()).doesNotContain("tok-right-secret").contains("***@127.0.0.1");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aGivenConnectionIsFollowedThroughAnOutage() throws Exception {
+        server = PrivateNatsServer.started();
+        String key = NatsTestSupport.uniqueKey();
+        io.nats.client.Connection own = io.nats.client.Nats.connect(new io.nats.client.Options.Builder()
+                .server(server.uri()).maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
+                .errorListener(new io.nats.client.ErrorListener() { }).build());
+        try {
+            Application a = NatsTestSupport.app();
+            a.configure(NatsSync.with(own, new SyncOptions().key(key).option("resumeDelay", 500)));
+            apps.add(a);
+            Application b = app(SyncOptions.uri(server.uri()).key(key).option("reconnectWait", 250));
+            a.sync().ready().orTimeout(10, TimeUnit.SECONDS).join();
+            b.sync().ready().orTimeout(10, TimeUnit.SECONDS).join();
+            List<Integer> onB = numbers(b);
+            a.service("messages").create(Map.of("n", 0)).join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> onB.size() == 1);
+
+            server.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().state().equals("DISCONNECTED"));
+            for (int i = 1; i <= 50; i++) a.service("messages").create(Map.of("n", i)).join();
+            assertThat(a.sync().counters().get("buffered")).isEqualTo(50L);
+            server.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> onB.size() == 51);
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i <= 50; i++) expected.add(i);
+            assertThat(onB).isEqualTo(expected);
+            assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        } finally {
+            for (Application app : apps) {
+                if (app.hasSync()) app.sync().close().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            }
+            assertThat(own.getStatus()).isEqualTo(io.nats.client.Connection.Status.CONNECTED);
+            own.close();
+        }
+    }
+
+    @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void readyFailureIsACompletionNotAThrowFromConfigure() {
         // configure never blocks or throws for a broker problem; the failure comes through ready()

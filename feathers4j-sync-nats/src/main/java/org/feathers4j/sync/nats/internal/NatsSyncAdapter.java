@@ -103,7 +103,7 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         try {
             String url = c.getConnectedUrl();
             if (url == null) url = String.valueOf(c.getServers());
-            return SyncOptions.redact(url);
+            return redact(url);
         } catch (RuntimeException e) {
             return "the given NATS connection";
         }
@@ -210,7 +210,12 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
                 if (!isClosed() && generation.get() == gen) resume(gen, config.reconnectWait());
                 return;
             }
-            if (generation.get() == gen) connected();
+            if (generation.get() != gen) return;
+            connected();
+            // the connection may have dropped between the check and connected(): report it again
+            if (generation.get() != gen && c.getStatus() != Connection.Status.CONNECTED) {
+                disconnected(new IOException("connection to NATS " + where + " lost while resuming"));
+            }
         };
         try {
             if (delay.isZero()) worker.execute(task);
@@ -273,8 +278,7 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         m.put("connectAttempts", connectAttempts.get());
         Dispatcher d = dispatcher;
         m.put("slowConsumerDropped", d == null ? 0L : d.getDroppedCount());
-        Connection c = connection;
-        m.put("clientPending", c == null ? 0L : c.outgoingPendingMessageCount());
+        // (no client queue length here: the client takes a lock for it that reconnection holds)
         m.put("clientErrors", clientErrors.get());
         return m;
     }
@@ -282,7 +286,16 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     /** Strips credentials from client messages, which may quote server URLs. */
     static String clean(String s) {
         if (s == null) return "no detail";
-        return SyncOptions.redact(s);
+        return redact(s);
+    }
+
+    /**
+     * A URL (or text quoting URLs) with credentials replaced by {@code ***}: the password of
+     * {@code user:password@}, and a bare {@code token@}, which NATS takes as a token.
+     */
+    public static String redact(String s) {
+        if (s == null) return null;
+        return SyncOptions.redact(s).replaceAll("(://)[^:/@\\s,\\]\\[]+@", "$1***@");
     }
 
     // ---- client callbacks ----------------------------------------------------------------
