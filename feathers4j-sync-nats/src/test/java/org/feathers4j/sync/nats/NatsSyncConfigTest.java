@@ -86,6 +86,19 @@ class NatsSyncConfigTest {
     }
 
     @Test
+    void aTlsUriMakesTheClientRequireTls() {
+        Options o = NatsSync.clientOptions(SyncOptions.uri("tls://127.0.0.1:4443"), NatsSyncConfig.defaults()).build();
+        assertThat(o.isTLSRequired()).isTrue();
+        assertThat(o.getSslContext()).isNotNull();
+    }
+
+    @Test
+    void bareTokensAndPasswordsInUrlsAreRedacted() {
+        assertThat(org.feathers4j.sync.nats.internal.NatsSyncAdapter.redact("[nats://tok-secret@h:4222, nats://u:pw@h:1]"))
+                .isEqualTo("[nats://***@h:4222, nats://u:***@h:1]");
+    }
+
+    @Test
     void secretsStayOutOfToString() {
         NatsSyncConfig c = NatsSyncConfig.defaults().user("me").password("pw-secret").token("tok-secret")
                 .servers(List.of("nats://me:uri-secret@h:4222"));
