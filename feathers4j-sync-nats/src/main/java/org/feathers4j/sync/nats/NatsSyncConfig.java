@@ -42,7 +42,8 @@ import org.feathers4j.sync.SyncOptions;
  *   <tr><td>{@code credentials}</td><td>none</td><td>path of a {@code .creds} file (JWT + NKey)</td></tr>
  *   <tr><td>{@code natsOptions}</td><td>none</td>
  *       <td>a {@code Consumer<io.nats.client.Options.Builder>} applied last: any other client
- *       setting (an {@code SSLContext}, an {@code AuthHandler}, ...)</td></tr>
+ *       setting (an {@code SSLContext}, an {@code AuthHandler}, ...); the connection and error
+ *       listeners are the adapter's own and replace any set here</td></tr>
  * </table>
  *
  * <p>Durations given through {@code SyncOptions.option} may be a {@link Duration}, a number of
