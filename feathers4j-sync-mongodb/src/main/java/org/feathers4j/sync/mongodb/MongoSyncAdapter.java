@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.mongodb.internal.EventStore;
+import org.feathers4j.sync.mongodb.internal.Pause;
 import org.feathers4j.sync.mongodb.internal.ReceiveLoop;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
 import org.slf4j.Logger;
@@ -275,17 +276,7 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
     }
 
     private void sleepQuietly(long ms) {
-        long end = System.nanoTime() + ms * 1_000_000L;
-        while (!isClosed()) {
-            long left = end - System.nanoTime();
-            if (left <= 0) return;
-            try {
-                Thread.sleep(Math.min(left / 1_000_000L + 1, 100));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Pause.unlessClosed(ms, this::isClosed);
     }
 
     @Override

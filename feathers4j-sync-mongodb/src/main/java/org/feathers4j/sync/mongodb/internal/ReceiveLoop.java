@@ -329,17 +329,7 @@ public final class ReceiveLoop implements Runnable {
     // ---- misc ---------------------------------------------------------------------------
 
     private void sleep(long ms) {
-        long end = System.nanoTime() + ms * 1_000_000L;
-        while (!host.isClosed()) {
-            long left = end - System.nanoTime();
-            if (left <= 0) return;
-            try {
-                Thread.sleep(Math.min(left / 1_000_000L + 1, 100));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Pause.unlessClosed(ms, host::isClosed);
     }
 
     /** The receiver's counters. */

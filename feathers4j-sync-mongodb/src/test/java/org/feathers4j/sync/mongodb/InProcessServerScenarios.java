@@ -1,0 +1,108 @@
+package org.feathers4j.sync.mongodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.feathers4j.Application;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenarios, plus outages, against the MongoDB-compatible in-process server (mongo-java-server,
+ * not MongoDB), one per test class.
+ */
+abstract class InProcessServerScenarios extends MongoSyncScenarios {
+
+    protected static InProcessMongo server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new InProcessMongo();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) server.close();
+    }
+
+    @Override
+    protected String uri(String database) {
+        return server.uri(database);
+    }
+
+    @Test
+    void anOutageLosesNothingAndDuplicatesNothing() throws Exception {
+        Application a = readyApp(), b = readyApp();
+        Recorder ra = new Recorder(a, "created"), rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("n", 0)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+
+        server.cut();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !a.sync().state().equals("CONNECTED")
+                    && !b.sync().state().equals("CONNECTED"));
+            for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join(); // the calls succeed
+            Thread.sleep(300);
+        } finally {
+            server.restore();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data("created").size() == 6 && ra.data("created").size() == 6);
+        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
+        b.service("messages").create(Map.of("n", 6)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> ra.data("created").size() == 7);
+        Thread.sleep(500); // anything delivered twice would show up by now
+        assertThat(rb.data("created")).hasSize(7);
+        assertThat(ra.data("created")).hasSize(7);
+        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(b.sync().counters().get("duplicates")).isZero();
+        assertThat(a.sync().counters().get("reconnects")).isPositive();
+    }
+
+    @Test
+    void startsWhileTheServerIsDownAndConnectsWhenItComesUp() throws Exception {
+        server.cut();
+        Application a, b;
+        CompletableFuture<Object> early;
+        try {
+            a = app(o -> { });
+            b = app(o -> { });
+            Thread.sleep(500);
+            assertThat(a.sync().state()).isEqualTo("CONNECTING");
+            assertThat(a.sync().ready()).isNotDone();
+            early = a.service("messages").create(Map.of("text", "while down"));
+            early.join(); // the service call itself never waits for the broker
+        } finally {
+            server.restore();
+        }
+        a.sync().ready().orTimeout(30, TimeUnit.SECONDS).join();
+        b.sync().ready().orTimeout(30, TimeUnit.SECONDS).join();
+        Recorder ra = new Recorder(a, "created"), rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("text", "after")).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").stream()
+                .anyMatch(d -> "after".equals(((Map<?, ?>) d).get("text"))));
+        assertThat(a.sync().counters().get("bufferDropped")).isZero();
+        assertThat(ra).isNotNull();
+    }
+
+    @Test
+    void aServerThatLostItsDataIsReadAgain() throws Exception {
+        Application a = readyApp(), b = readyApp();
+        Recorder rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("text", "before")).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+
+        server.restartLosingData(); // every collection, the counter and the change history are gone
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.sync().state().equals("CONNECTED")
+                && b.sync().state().equals("CONNECTED"));
+        // keep publishing until events flow again: readers may come back a moment after writers
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            a.service("messages").create(Map.of("text", "after")).join();
+            return rb.data("created").stream().anyMatch(d -> "after".equals(((Map<?, ?>) d).get("text")));
+        });
+    }
+}
