@@ -236,6 +236,10 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
                     done.completeExceptionally(e);
                     return;
                 } catch (RuntimeException e) {
+                    if (isClosed()) {
+                        done.completeExceptionally(new IllegalStateException("mongodb sync adapter closed before the message was written", e));
+                        return;
+                    }
                     if (!isTransient(e)) {
                         LOG.error("mongodb sync: a message could not be written: {}", e.getMessage());
                         done.completeExceptionally(e);
@@ -283,11 +287,18 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
     protected CompletableFuture<Void> doClose() {
         ThreadPoolExecutor p = publisher;
         if (p != null) {
-            List<Runnable> pending = p.shutdownNow();
+            List<Runnable> pending = new java.util.ArrayList<>();
+            p.getQueue().drainTo(pending);
+            p.shutdown();
             for (Runnable r : pending) {
                 if (r instanceof PublishTask t) {
                     t.done.completeExceptionally(new IllegalStateException("mongodb sync adapter closed before the message was written"));
                 }
+            }
+            try {
+                p.awaitTermination(2, TimeUnit.SECONDS); // let the insert in progress finish
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         MongoClient c = ownedClient;
@@ -302,7 +313,6 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         if (t != null && t != Thread.currentThread()) {
             try {
                 t.join(3_000); // a given client stays open: the reader notices within its 1 s await
-                if (p != null) p.awaitTermination(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

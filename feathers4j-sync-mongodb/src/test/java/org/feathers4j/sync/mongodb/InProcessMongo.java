@@ -25,12 +25,15 @@ final class InProcessMongo implements AutoCloseable {
     private MongoServer server;
     private final int serverPort;
     private final Relay relay;
+    private final Relay second;
 
     InProcessMongo() throws IOException {
         server = newServer();
         serverPort = server.bind().getPort();
         relay = new Relay(freePort(), serverPort);
         relay.open();
+        second = new Relay(freePort(), serverPort);
+        second.open();
     }
 
     private static MongoServer newServer() {
@@ -44,29 +47,41 @@ final class InProcessMongo implements AutoCloseable {
         return "mongodb://127.0.0.1:" + relay.port + "/" + database + "?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
     }
 
-    /** The port clients connect to. */
-    int port() {
-        return relay.port;
+    /** A second way to the same server, which {@link #cutSecond()} cuts alone (one instance's network fails). */
+    String secondUri(String database) {
+        return "mongodb://127.0.0.1:" + second.port + "/" + database + "?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
     }
 
     /** Cuts every connection and stops listening: an outage. The server keeps its data. */
     void cut() {
         relay.close();
+        second.close();
     }
 
-    /** Listens again on the same port. */
+    /** Listens again on the same ports. */
     void restore() throws IOException {
         relay.open();
+        second.open();
+    }
+
+    /** Cuts the second way only. */
+    void cutSecond() {
+        second.close();
+    }
+
+    /** Restores the second way. */
+    void restoreSecond() throws IOException {
+        second.open();
     }
 
     /** Restarts the server itself on the same internal port: all its data is lost. */
     void restartLosingData() {
-        relay.close();
+        cut();
         server.shutdownNow();
         server = newServer();
         server.bind("127.0.0.1", serverPort);
         try {
-            relay.open();
+            restore();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -74,7 +89,7 @@ final class InProcessMongo implements AutoCloseable {
 
     @Override
     public void close() {
-        relay.close();
+        cut();
         server.shutdownNow();
     }
 

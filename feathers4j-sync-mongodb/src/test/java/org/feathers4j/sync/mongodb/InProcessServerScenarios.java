@@ -64,6 +64,38 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
     }
 
     @Test
+    void aReaderThatWasAwayGetsWhatWasWrittenMeanwhileExactlyOnce() throws Exception {
+        Application a = readyApp();
+        Application b = app(o -> o.setUri(server.secondUri(database)));
+        b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        Recorder rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("n", 0)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+
+        server.cutSecond(); // B's network fails; A and the server carry on
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !b.sync().state().equals("CONNECTED"));
+            for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join();
+            // written to the server while B cannot read
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 6L);
+            assertThat(rb.data("created")).hasSize(1);
+        } finally {
+            server.restoreSecond();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data("created").size() == 6);
+        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
+        a.service("messages").create(Map.of("n", 6)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 7);
+        Thread.sleep(500);
+        assertThat(rb.data("created")).hasSize(7);
+        Map<String, Long> c = b.sync().counters();
+        assertThat(c.get("readersRecreated")).as("B's reader was recreated").isPositive();
+        assertThat(c.get("resumeTokensLost")).isZero();
+        assertThat(c.get("gapsGivenUp")).isZero();
+        assertThat(c.get("duplicates")).isZero();
+    }
+
+    @Test
     void startsWhileTheServerIsDownAndConnectsWhenItComesUp() throws Exception {
         server.cut();
         Application a, b;
