@@ -3,14 +3,8 @@ package org.feathers4j.sync.mongodb;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A MongoDB-compatible in-process server (de.bwaldvogel mongo-java-server, memory backend, oplog
@@ -24,15 +18,15 @@ final class InProcessMongo implements AutoCloseable {
 
     private MongoServer server;
     private final int serverPort;
-    private final Relay relay;
-    private final Relay second;
+    private final TcpRelay relay;
+    private final TcpRelay second;
 
     InProcessMongo() throws IOException {
         server = newServer();
         serverPort = server.bind().getPort();
-        relay = new Relay(freePort(), serverPort);
+        relay = new TcpRelay(freePort(), "127.0.0.1", serverPort);
         relay.open();
-        second = new Relay(freePort(), serverPort);
+        second = new TcpRelay(freePort(), "127.0.0.1", serverPort);
         second.open();
     }
 
@@ -96,78 +90,6 @@ final class InProcessMongo implements AutoCloseable {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    /** A byte relay 127.0.0.1:port → 127.0.0.1:target. */
-    private static final class Relay {
-        final int port;
-        final int target;
-        private volatile ServerSocket listener;
-        private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-
-        Relay(int port, int target) {
-            this.port = port;
-            this.target = target;
-        }
-
-        synchronized void open() throws IOException {
-            if (listener != null) return;
-            ServerSocket l = new ServerSocket();
-            l.setReuseAddress(true);
-            l.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            listener = l;
-            Thread t = new Thread(() -> accept(l), "relay-accept-" + port);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private void accept(ServerSocket l) {
-            while (!l.isClosed()) {
-                try {
-                    Socket in = l.accept();
-                    Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
-                    sockets.add(in);
-                    sockets.add(out);
-                    pump(in, out);
-                    pump(out, in);
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void pump(Socket from, Socket to) {
-            Thread t = new Thread(() -> {
-                byte[] buf = new byte[16 * 1024];
-                try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
-                    int n;
-                    while ((n = i.read(buf)) >= 0) o.write(buf, 0, n);
-                } catch (IOException ignored) {
-                    // connection cut
-                } finally {
-                    closeQuietly(from);
-                    closeQuietly(to);
-                }
-            }, "relay-pump-" + port);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        synchronized void close() {
-            ServerSocket l = listener;
-            listener = null;
-            if (l != null) closeQuietly(l);
-            for (Socket s : sockets) closeQuietly(s);
-            sockets.clear();
-        }
-
-        private static void closeQuietly(AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closing
-            }
         }
     }
 }

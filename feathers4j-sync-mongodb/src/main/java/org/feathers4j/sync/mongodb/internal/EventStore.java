@@ -2,6 +2,8 @@ package org.feathers4j.sync.mongodb.internal;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoCommandException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -70,8 +72,15 @@ public final class EventStore {
                 try {
                     db.createCollection(config.collection(), o);
                     return;
+                } catch (MongoNotPrimaryException | MongoNodeIsRecoveringException e) {
+                    throw e; // an election: try again
                 } catch (MongoCommandException e) {
-                    if (e.getErrorCode() != NAMESPACE_EXISTS) throw e;
+                    if (e.getErrorCode() != NAMESPACE_EXISTS) {
+                        throw new NotCappedException("cannot create the capped collection '" + config.collection()
+                                + "' that mechanism 'tailable' needs: " + e.getErrorMessage() + " (code " + e.getErrorCode()
+                                + "). On a MongoDB-compatible service without capped collections use mechanism "
+                                + "'polling' (or 'change-stream' where change streams are supported)", e);
+                    }
                     capped = isCapped(); // created by another instance meanwhile
                 }
             }
@@ -162,6 +171,10 @@ public final class EventStore {
     public static final class NotCappedException extends IllegalStateException {
         NotCappedException(String message) {
             super(message);
+        }
+
+        NotCappedException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }
