@@ -96,6 +96,19 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
     }
 
     @Test
+    void maxKeepsThePlainCollectionBounded() {
+        Application a = app(o -> o.option("max", 20)), b = app(o -> o.option("max", 20));
+        a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        Recorder rb = new Recorder(b, "created");
+        for (int i = 0; i < 100; i++) a.service("messages").create(Map.of("n", i)).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data("created").size() == 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 100L);
+        long docs = db().getCollection("events").countDocuments();
+        assertThat(docs).isBetween(20L, 22L); // trimmed every 2 writes to the last 20 seqs
+    }
+
+    @Test
     void startsWhileTheServerIsDownAndConnectsWhenItComesUp() throws Exception {
         server.cut();
         Application a, b;
