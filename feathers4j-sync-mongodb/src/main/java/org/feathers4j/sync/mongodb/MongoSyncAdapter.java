@@ -19,14 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.mongodb.internal.EventStore;
-import org.feathers4j.sync.mongodb.internal.Pause;
+import org.feathers4j.sync.mongodb.internal.Publisher;
 import org.feathers4j.sync.mongodb.internal.ReceiveLoop;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
 import org.slf4j.Logger;
@@ -47,26 +44,24 @@ import org.slf4j.LoggerFactory;
  * because they lack a numeric {@code _id}, a {@code key} or a binary {@code payload}),
  * {@code receiveDuplicates}, {@code staleDocuments}, {@code lateDocuments}, {@code gapsGivenUp},
  * {@code receiveErrors}, {@code readersRecreated}, {@code resumeTokensLost},
- * {@code collectionResets}, {@code publishRetries}.
+ * {@code collectionResets}, {@code publishRetries}, {@code publishBatches}.
  */
 public final class MongoSyncAdapter extends AbstractSyncAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MongoSyncAdapter.class);
-    private static final long MAX_BACKOFF_MS = 5_000;
 
     private final MongoSyncConfig config;
     private final ConnectionString connectionString; // null when given a client or database
     private final MongoClient givenClient;
     private final MongoDatabase givenDatabase;
     private final String redactedUri;
-    private final AtomicLong publishRetries = new AtomicLong();
-    private final AtomicLong sinceTrim = new AtomicLong();
 
     private volatile MongoClient ownedClient;
     private volatile EventStore store;
     private volatile ReceiveLoop loop;
     private volatile Thread receiver;
-    private volatile ThreadPoolExecutor publisher;
+    private volatile Publisher publisher;
+    private volatile Thread writer;
 
     /**
      * An adapter that connects to the URI of the options ({@code uri}, or its alias the {@code db}
@@ -164,11 +159,11 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
             db = ownedClient.getDatabase(databaseName(connectionString.getDatabase()));
         }
         store = new EventStore(db, config);
-        publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "feathers4j-mongodb-sync-publish-" + config.collection());
-            t.setDaemon(true);
-            return t;
-        });
+        publisher = new Publisher(store, config, options.key(), this::isClosed, this::disconnected);
+        Thread w = new Thread(publisher, "feathers4j-mongodb-sync-publish-" + config.collection());
+        w.setDaemon(true);
+        writer = w;
+        w.start();
         loop = new ReceiveLoop(store, config, options.key(), new ReceiveHost());
         Thread t = new Thread(loop, "feathers4j-mongodb-sync-receive-" + config.collection());
         t.setDaemon(true);
@@ -186,121 +181,23 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
 
     @Override
     protected CompletableFuture<Void> send(byte[] message) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ExecutorService p = publisher;
+        Publisher p = publisher;
         if (p == null) return CompletableFuture.failedFuture(new IllegalStateException("mongodb sync adapter not started"));
-        try {
-            p.execute(new PublishTask(message, done));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            done.completeExceptionally(new IllegalStateException("mongodb sync adapter closed"));
-        }
-        return done;
-    }
-
-    /** One message to insert; retried across outages until it is written or the adapter closes. */
-    private final class PublishTask implements Runnable {
-        final byte[] message;
-        final CompletableFuture<Void> done;
-
-        PublishTask(byte[] message, CompletableFuture<Void> done) {
-            this.message = message;
-            this.done = done;
-        }
-
-        @Override
-        public void run() {
-            long backoff = config.retryInterval().toMillis();
-            while (true) {
-                if (isClosed()) {
-                    done.completeExceptionally(new IllegalStateException("mongodb sync adapter closed before the message was written"));
-                    return;
-                }
-                try {
-                    EventStore.Allocation a = store.allocate();
-                    try {
-                        store.insert(a, options.key(), message);
-                    } catch (MongoException e) {
-                        if (!EventStore.isDuplicateKey(e)) throw e;
-                        // a counter behind the collection (it was dropped alone): move it on, allocate again
-                        store.repairCounter();
-                        publishRetries.incrementAndGet();
-                        continue;
-                    }
-                    if (config.max() != null && config.mechanism() != MongoSyncConfig.Mechanism.TAILABLE
-                            && sinceTrim.incrementAndGet() % trimEvery() == 0) {
-                        trimQuietly(a.seq());
-                    }
-                    done.complete(null);
-                    return;
-                } catch (MongoSecurityException e) {
-                    done.completeExceptionally(e);
-                    return;
-                } catch (RuntimeException e) {
-                    if (isClosed()) {
-                        done.completeExceptionally(new IllegalStateException("mongodb sync adapter closed before the message was written", e));
-                        return;
-                    }
-                    if (!isTransient(e)) {
-                        LOG.error("mongodb sync: a message could not be written: {}", e.getMessage());
-                        done.completeExceptionally(e);
-                        return;
-                    }
-                    // allocate again on retry: a seq whose insert failed is never reused, so readers
-                    // never see a document appear long after its seq was given up
-                    long n = publishRetries.incrementAndGet();
-                    disconnected(e);
-                    if (n <= 10 || n % 100 == 0) {
-                        LOG.warn("mongodb sync: writing a message failed ({}); retrying in {} ms", e.toString(), backoff);
-                    }
-                    sleepQuietly(backoff);
-                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-                }
-            }
-        }
-    }
-
-    private long trimEvery() {
-        return Math.max(1, Math.min(100, config.max() / 10));
-    }
-
-    private void trimQuietly(long seq) {
-        try {
-            store.trim(seq, config.max());
-        } catch (RuntimeException e) {
-            LOG.debug("mongodb sync: trimming the collection failed; next time", e);
-        }
-    }
-
-    static boolean isTransient(RuntimeException e) {
-        if (e instanceof MongoSocketException || e instanceof MongoTimeoutException || e instanceof MongoNotPrimaryException
-                || e instanceof MongoNodeIsRecoveringException || e instanceof MongoConnectionPoolClearedException) {
-            return true;
-        }
-        return e instanceof MongoException m && (m.hasErrorLabel("RetryableWriteError") || m.hasErrorLabel("TransientTransactionError"));
-    }
-
-    private void sleepQuietly(long ms) {
-        Pause.unlessClosed(ms, this::isClosed);
+        return p.submit(message);
     }
 
     @Override
     protected CompletableFuture<Void> doClose() {
-        ThreadPoolExecutor p = publisher;
-        if (p != null) {
-            List<Runnable> pending = new java.util.ArrayList<>();
-            p.getQueue().drainTo(pending);
-            p.shutdown();
-            for (Runnable r : pending) {
-                if (r instanceof PublishTask t) {
-                    t.done.completeExceptionally(new IllegalStateException("mongodb sync adapter closed before the message was written"));
-                }
-            }
+        Thread w = writer;
+        if (w != null && w != Thread.currentThread()) {
             try {
-                p.awaitTermination(2, TimeUnit.SECONDS); // let the insert in progress finish
+                w.join(2_000); // let the batch in progress finish
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        Publisher p = publisher;
+        if (p != null) p.failQueued();
         MongoClient c = ownedClient;
         if (c != null) {
             try {
@@ -325,7 +222,9 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         Map<String, Long> c = super.counters();
         ReceiveLoop l = loop;
         if (l != null) l.counters(c);
-        c.put("publishRetries", publishRetries.get());
+        Publisher p = publisher;
+        c.put("publishRetries", p == null ? 0L : p.retries());
+        c.put("publishBatches", p == null ? 0L : p.batches());
         return c;
     }
 

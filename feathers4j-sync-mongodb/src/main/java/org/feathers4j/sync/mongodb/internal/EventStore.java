@@ -10,9 +10,12 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.CreateCollectionOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReturnDocument;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
@@ -36,7 +39,7 @@ public final class EventStore {
     private final MongoCollection<Document> events;
     private final MongoCollection<Document> counters;
 
-    /** A seq allocated from the counter, with the counter's epoch. */
+    /** The last of the seqs allocated from the counter in one step, with the counter's epoch. */
     public record Allocation(long seq, String epoch) {
     }
 
@@ -119,29 +122,36 @@ public final class EventStore {
         return new CounterState(seq instanceof Number n ? n.longValue() : 0, d.getString(EPOCH));
     }
 
-    /** Allocates the next seq (creating the counter, with a new epoch, if missing). */
-    public Allocation allocate() {
+    /** Allocates the next {@code n} seqs (creating the counter, with a new epoch, if missing). */
+    public Allocation allocate(int n) {
         Document d;
         try {
-            d = findAndIncrement();
+            d = findAndIncrement(n);
         } catch (MongoWriteException | MongoCommandException e) {
             if (!isDuplicateKey(e)) throw e;
-            d = findAndIncrement(); // two writers created the counter at once; the other one won
+            d = findAndIncrement(n); // two writers created the counter at once; the other one won
         }
         return new Allocation(((Number) d.get("seq")).longValue(), d.getString(EPOCH));
     }
 
-    private Document findAndIncrement() {
+    private Document findAndIncrement(long n) {
         return counters.findOneAndUpdate(new Document(ID, config.collection()),
-                new Document("$inc", new Document("seq", 1L))
+                new Document("$inc", new Document("seq", n))
                         .append("$setOnInsert", new Document(EPOCH, UUID.randomUUID().toString())),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
     }
 
-    /** Inserts one event document. */
-    public void insert(Allocation a, String key, byte[] payload) {
-        events.insertOne(new Document(ID, a.seq()).append(EPOCH, a.epoch()).append(KEY, key)
-                .append(AT, new Date()).append(PAYLOAD, new Binary(payload)));
+    /** Inserts event documents, in order, with the seqs that end at {@code last}. */
+    public void insertMany(Allocation last, String key, List<byte[]> payloads) {
+        long seq = last.seq() - payloads.size() + 1;
+        Date now = new Date();
+        List<Document> docs = new ArrayList<>(payloads.size());
+        for (byte[] p : payloads) {
+            docs.add(new Document(ID, seq++).append(EPOCH, last.epoch()).append(KEY, key).append(AT, now)
+                    .append(PAYLOAD, new Binary(p)));
+        }
+        if (docs.size() == 1) events.insertOne(docs.get(0));
+        else events.insertMany(docs, new InsertManyOptions().ordered(true));
     }
 
     /**
