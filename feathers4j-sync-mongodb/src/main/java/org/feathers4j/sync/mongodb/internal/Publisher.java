@@ -45,6 +45,7 @@ public final class Publisher implements Runnable {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private long lastTrimmedSeq;
+    private boolean prepared;
 
     /**
      * @param closed       whether the adapter was closed
@@ -100,6 +101,12 @@ public final class Publisher implements Runnable {
                 return;
             }
             try {
+                if (!prepared) {
+                    // make the collection as the readers need it before writing into it: an insert
+                    // into a missing collection would create a plain one where a capped one is needed
+                    store.prepare();
+                    prepared = true;
+                }
                 EventStore.Allocation last = store.allocate(messages.size());
                 try {
                     store.insertMany(last, key, messages);
@@ -114,7 +121,7 @@ public final class Publisher implements Runnable {
                 for (Pending p : batch) p.done().complete(null);
                 trim(last.seq());
                 return;
-            } catch (MongoSecurityException e) {
+            } catch (MongoSecurityException | EventStore.NotCappedException e) {
                 fail(batch, e);
                 return;
             } catch (RuntimeException e) {
@@ -128,6 +135,7 @@ public final class Publisher implements Runnable {
                     return;
                 }
                 long n = retries.incrementAndGet();
+                prepared = false;
                 disconnected.accept(e);
                 if (n <= 10 || n % 100 == 0) {
                     LOG.warn("mongodb sync: writing {} message(s) failed ({}); retrying in {} ms", batch.size(), e, backoff);

@@ -85,9 +85,17 @@ public final class ReceiveLoop implements Runnable {
     public void run() {
         long backoff = config.retryInterval().toMillis();
         boolean hadError = false;
+        long preparedAt = 0;
+        boolean prepared = false;
         while (!host.isClosed()) {
             try {
-                store.prepare();
+                // again after an error, and every few seconds of a tailable reader that finds nothing:
+                // the collection may have been dropped (and must come back capped)
+                if (!prepared || hadError || System.nanoTime() - preparedAt > 5_000_000_000L) {
+                    store.prepare();
+                    prepared = true;
+                    preparedAt = System.nanoTime();
+                }
                 if (hadError) cursorsRecreated.incrementAndGet();
                 switch (config.mechanism()) {
                     case TAILABLE -> tail();
@@ -155,7 +163,12 @@ public final class ReceiveLoop implements Runnable {
 
     private void tail() {
         if (!started) startAtNow();
-        try (MongoCursor<Document> c = store.events().find(new Document(EventStore.ID, new Document("$gt", tracker.floor())))
+        else checkCounterEpoch();
+        // ask from the floor document itself (already delivered): while it is in the collection the
+        // query matches something, so the cursor stays open instead of dying on "no match" at once
+        long anchor = tracker.floor();
+        String anchorEpoch = tracker.epoch();
+        try (MongoCursor<Document> c = store.events().find(new Document(EventStore.ID, new Document("$gte", anchor)))
                 .cursorType(CursorType.TailableAwait)
                 .maxAwaitTime(AWAIT_MS, TimeUnit.MILLISECONDS)
                 .batchSize(config.batchSize())
@@ -164,18 +177,23 @@ public final class ReceiveLoop implements Runnable {
             while (!host.isClosed()) {
                 Document d = c.tryNext();
                 if (d != null) {
-                    handle(d);
+                    if (!isAnchor(d, anchor, anchorEpoch)) handle(d);
                     continue;
                 }
                 host.healthy();
                 expire();
                 if (c.getServerCursor() == null) {
-                    // the server ended the cursor (e.g. it found an empty collection): wait, start again
+                    // the server ended the cursor (nothing matched, e.g. an empty collection): wait, ask again
                     sleep(config.retryInterval().toMillis());
                     return;
                 }
             }
         }
+    }
+
+    private static boolean isAnchor(Document d, long anchor, String epoch) {
+        return d.get(EventStore.ID) instanceof Number n && n.longValue() == anchor
+                && java.util.Objects.equals(d.get(EventStore.EPOCH), epoch);
     }
 
     // ---- polling ------------------------------------------------------------------------
@@ -204,7 +222,7 @@ public final class ReceiveLoop implements Runnable {
         }
     }
 
-    /** A poller only sees seqs above its high mark: notice a counter that was created anew. */
+    /** Readers only ask for seqs above their marks: notice a counter that was created anew. */
     private void checkCounterEpoch() {
         EventStore.CounterState c = store.counter();
         if (c.epoch() == null || c.epoch().equals(tracker.epoch()) || tracker.isRetired(c.epoch())) return;
