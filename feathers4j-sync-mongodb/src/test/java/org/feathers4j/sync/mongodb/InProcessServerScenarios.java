@@ -96,6 +96,35 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
     }
 
     @Test
+    void withRecreateOffTheFirstErrorStopsReceiving() throws Exception {
+        Application a = app(o -> o.option("recreate", false));
+        a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        server.cut();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.sync().state().equals("FAILED"));
+            assertThat(a.sync().lastError()).hasMessageContaining("'recreate' is false");
+        } finally {
+            server.restore();
+        }
+        Thread.sleep(500);
+        assertThat(a.sync().state()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopTheReader() {
+        Application a = readyApp(), b = readyApp();
+        Recorder rb = new Recorder(b, "created");
+        b.service("messages").on("created", (d, c) -> {
+            if ("boom".equals(((Map<?, ?>) d).get("text"))) throw new IllegalStateException("listener failure (expected by the test)");
+        });
+        a.service("messages").create(Map.of("text", "boom")).join();
+        a.service("messages").create(Map.of("text", "fine")).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").stream()
+                .anyMatch(d -> "fine".equals(((Map<?, ?>) d).get("text"))));
+        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+    }
+
+    @Test
     void maxKeepsThePlainCollectionBounded() {
         Application a = app(o -> o.option("max", 20)), b = app(o -> o.option("max", 20));
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
