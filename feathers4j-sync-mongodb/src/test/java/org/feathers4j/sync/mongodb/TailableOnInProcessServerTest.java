@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The tailable mechanism on a MongoDB-compatible server without capped collections (the in-process
- * mongo-java-server, not MongoDB, as Amazon DocumentDB would be): a clear error, not endless retries.
+ * The tailable mechanism's set-up errors on the MongoDB-compatible in-process server (mongo-java-server,
+ * not MongoDB): a plain collection where a capped one is needed, and a server that cannot create capped
+ * collections (as Amazon DocumentDB): a clear error, not endless retries.
  * The tailable path itself is tested only against a real server ({@link TailableOnRealMongoDbTest}).
  */
 @Timeout(60)
@@ -30,6 +31,23 @@ class TailableOnInProcessServerTest {
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    @Test
+    void aNonCappedCollectionOfThatNameIsAClearError() {
+        try (com.mongodb.client.MongoClient c = com.mongodb.client.MongoClients.create(server.uri("plain"))) {
+            c.getDatabase("plain").createCollection("events");
+            Application app = new Application().use("messages", new MemoryService());
+            app.configure(Sync.of(SyncOptions.uri(server.uri("plain"))));
+            try {
+                assertThat(app.sync().ready()).failsWithin(Duration.ofSeconds(20)).withThrowableThat()
+                        .withMessageContaining("collection 'events' in database 'plain' exists and is not capped")
+                        .withMessageContaining("use mechanism 'polling' or 'change-stream'");
+                assertThat(app.sync().state()).isEqualTo("FAILED");
+            } finally {
+                app.sync().close().join();
+            }
+        }
     }
 
     @Test

@@ -67,7 +67,7 @@ class TailableOnRealMongoDbTest extends RealMongoDbScenarios {
         relay.open();
         try {
             Application a = readyApp();
-            String viaRelay = uri(database).replaceFirst("://([^@/]*@)?[^/?]+", "://$1127.0.0.1:" + relay.port)
+            String viaRelay = uri(database).replaceFirst("://(?<cred>[^@/]*@)?[^/?]+", "://${cred}127.0.0.1:" + relay.port)
                     + (uri(database).contains("?") ? "&" : "?") + "directConnection=true&serverSelectionTimeoutMS=3000";
             Application b = app(o -> o.setUri(viaRelay));
             b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();

@@ -109,6 +109,11 @@ public final class ReceiveLoop implements Runnable {
                 return;
             } catch (MongoCommandException e) {
                 if (host.isClosed()) return;
+                if (e.getErrorCode() == 13) { // Unauthorized: the user lacks a role; retrying will not help
+                    host.failed(new IllegalStateException("mongodb sync: not authorized to read or set up collection '"
+                            + config.collection() + "': " + e.getErrorMessage(), e));
+                    return;
+                }
                 if (isUnsupported(e)) {
                     host.failed(new IllegalStateException("mongodb sync mechanism '" + config.mechanism().optionValue()
                             + "' is not supported by this server: " + e.getErrorMessage(), e));
