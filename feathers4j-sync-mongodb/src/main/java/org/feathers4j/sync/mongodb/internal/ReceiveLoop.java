@@ -72,6 +72,7 @@ public final class ReceiveLoop implements Runnable {
     private boolean started; // the start point ("now") was fixed
     private BsonDocument resumeToken;
     private int resumeRefusals;
+    private long epochCheckedAt;
 
     public ReceiveLoop(EventStore store, MongoSyncConfig config, String key, Host host) {
         this.store = store;
@@ -221,7 +222,10 @@ public final class ReceiveLoop implements Runnable {
                 }
             }
             expire();
-            if (batch.isEmpty()) checkCounterEpoch();
+            if (batch.isEmpty() && System.nanoTime() - epochCheckedAt > 1_000_000_000L) {
+                checkCounterEpoch(); // at most once a second while idle
+                epochCheckedAt = System.nanoTime();
+            }
             host.healthy();
             if (batch.size() < config.batchSize()) sleep(config.retryInterval().toMillis());
         }
