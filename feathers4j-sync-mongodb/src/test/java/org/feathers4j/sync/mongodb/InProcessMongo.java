@@ -23,7 +23,8 @@ final class InProcessMongo implements AutoCloseable {
 
     InProcessMongo() throws IOException {
         server = newServer();
-        serverPort = server.bind().getPort();
+        serverPort = freePort();
+        server.bind("127.0.0.1", serverPort);
         relay = new TcpRelay(freePort(), "127.0.0.1", serverPort);
         relay.open();
         second = new TcpRelay(freePort(), "127.0.0.1", serverPort);

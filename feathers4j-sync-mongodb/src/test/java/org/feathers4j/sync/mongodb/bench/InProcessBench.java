@@ -27,7 +27,8 @@ public final class InProcessBench {
         List<String> mechanisms = args.length > 2 ? Arrays.asList(args).subList(2, args.length) : List.of("change-stream", "polling");
         de.bwaldvogel.mongo.MongoServer server = new de.bwaldvogel.mongo.MongoServer(new de.bwaldvogel.mongo.backend.memory.MemoryBackend());
         server.enableOplog();
-        int port = server.bind().getPort();
+        server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        int port = server.getLocalAddress().getPort();
         try {
             for (String m : mechanisms) run(m, "mongodb://127.0.0.1:" + port + "/bench_" + m.replace('-', '_'), burst, paced);
         } finally {
