@@ -1,0 +1,220 @@
+package org.feathers4j.sync.mongodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.feathers4j.Application;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenarios, plus outages, against the MongoDB-compatible in-process server (mongo-java-server,
+ * not MongoDB), one per test class.
+ */
+abstract class InProcessServerScenarios extends MongoSyncScenarios {
+
+    protected static InProcessMongo server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new InProcessMongo();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) server.close();
+    }
+
+    @Override
+    protected String uri(String database) {
+        return server.uri(database);
+    }
+
+    @Test
+    void anOutageLosesNothingAndDuplicatesNothing() throws Exception {
+        Application a = readyApp(), b = readyApp();
+        Recorder ra = new Recorder(a, "created"), rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("n", 0)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+
+        server.cut();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !a.sync().state().equals("CONNECTED")
+                    && !b.sync().state().equals("CONNECTED"));
+            for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join(); // the calls succeed
+            Thread.sleep(300);
+        } finally {
+            server.restore();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data("created").size() == 6 && ra.data("created").size() == 6);
+        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
+        b.service("messages").create(Map.of("n", 6)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> ra.data("created").size() == 7);
+        Thread.sleep(500); // anything delivered twice would show up by now
+        assertThat(rb.data("created")).hasSize(7);
+        assertThat(ra.data("created")).hasSize(7);
+        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(b.sync().counters().get("duplicates")).isZero();
+        assertThat(a.sync().counters().get("reconnects")).isPositive();
+    }
+
+    @Test
+    void aReaderThatWasAwayGetsWhatWasWrittenMeanwhileExactlyOnce() throws Exception {
+        Application a = readyApp();
+        Application b = app(o -> o.setUri(server.secondUri(database)));
+        b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        Recorder rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("n", 0)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+
+        server.cutSecond(); // B's network fails; A and the server carry on
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !b.sync().state().equals("CONNECTED"));
+            for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join();
+            // written to the server while B cannot read
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 6L);
+            assertThat(rb.data("created")).hasSize(1);
+        } finally {
+            server.restoreSecond();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data("created").size() == 6);
+        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
+        a.service("messages").create(Map.of("n", 6)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 7);
+        Thread.sleep(500);
+        assertThat(rb.data("created")).hasSize(7);
+        Map<String, Long> c = b.sync().counters();
+        assertThat(c.get("readersRecreated")).as("B's reader was recreated").isPositive();
+        assertThat(c.get("resumeTokensLost")).isZero();
+        assertThat(c.get("gapsGivenUp")).isZero();
+        assertThat(c.get("duplicates")).isZero();
+    }
+
+    /** Writers allocate and insert concurrently, so seqs become visible out of order: none may be lost or repeated. */
+    @Test
+    void concurrentWritersLoseNothing() throws Exception {
+        Application w1 = readyApp(), w2 = readyApp(), w3 = readyApp(), reader = readyApp();
+        Recorder r = new Recorder(reader, "created");
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        int perWriter = 100;
+        for (Application w : java.util.List.of(w1, w2, w3)) {
+            Thread t = new Thread(() -> {
+                java.util.List<java.util.concurrent.CompletableFuture<Object>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < perWriter; i++) {
+                    calls.add(w.service("messages").create(Map.of("w", System.identityHashCode(w), "i", i)));
+                }
+                calls.forEach(java.util.concurrent.CompletableFuture::join);
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) t.join(30_000);
+        await().atMost(Duration.ofSeconds(40)).until(() -> r.data("created").size() >= 3 * perWriter);
+        Thread.sleep(500);
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (Object d : r.data("created")) distinct.add(((Map<?, ?>) d).get("w") + "/" + ((Map<?, ?>) d).get("i"));
+        assertThat(r.data("created")).hasSize(3 * perWriter);
+        assertThat(distinct).hasSize(3 * perWriter);
+        assertThat(reader.sync().counters()).containsEntry("gapsGivenUp", 0L).containsEntry("gaps", 0L);
+    }
+
+    @Test
+    void withRecreateOffTheFirstErrorStopsReceiving() throws Exception {
+        Application a = app(o -> o.option("recreate", false));
+        a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        server.cut();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.sync().state().equals("FAILED"));
+            assertThat(a.sync().lastError()).hasMessageContaining("'recreate' is false");
+        } finally {
+            server.restore();
+        }
+        Thread.sleep(500);
+        assertThat(a.sync().state()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopTheReader() {
+        Application a = readyApp(), b = readyApp();
+        Recorder rb = new Recorder(b, "created");
+        b.service("messages").on("created", (d, c) -> {
+            if ("boom".equals(((Map<?, ?>) d).get("text"))) throw new IllegalStateException("listener failure (expected by the test)");
+        });
+        a.service("messages").create(Map.of("text", "boom")).join();
+        a.service("messages").create(Map.of("text", "fine")).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").stream()
+                .anyMatch(d -> "fine".equals(((Map<?, ?>) d).get("text"))));
+        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+    }
+
+    /**
+     * {@code max} is a retention bound: the collection keeps the last {@code max} seqs, and a reader
+     * that falls further behind loses the trimmed ones, which it counts as given-up gaps.
+     */
+    @Test
+    void maxKeepsThePlainCollectionBoundedAndAReaderAccountsForWhatWasTrimmed() {
+        Application a = app(o -> o.option("max", 20).option("gapTimeout", 1_000)),
+                b = app(o -> o.option("max", 20).option("gapTimeout", 1_000));
+        a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
+        Recorder rb = new Recorder(b, "created");
+        for (int i = 0; i < 100; i++) a.service("messages").create(Map.of("n", i)).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 100L);
+        long docs = db().getCollection("events").countDocuments();
+        assertThat(docs).isBetween(20L, 22L); // trimmed every 2 seqs to the last 20
+        // every message is received or, if trimmed before this reader saw it, counted as given up
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Map<String, Long> c = b.sync().counters();
+            return rb.data("created").size() + c.get("gapsGivenUp") == 100;
+        });
+        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void startsWhileTheServerIsDownAndConnectsWhenItComesUp() throws Exception {
+        server.cut();
+        Application a, b;
+        CompletableFuture<Object> early;
+        try {
+            a = app(o -> { });
+            b = app(o -> { });
+            Thread.sleep(500);
+            assertThat(a.sync().state()).isEqualTo("CONNECTING");
+            assertThat(a.sync().ready()).isNotDone();
+            early = a.service("messages").create(Map.of("text", "while down"));
+            early.join(); // the service call itself never waits for the broker
+        } finally {
+            server.restore();
+        }
+        a.sync().ready().orTimeout(30, TimeUnit.SECONDS).join();
+        b.sync().ready().orTimeout(30, TimeUnit.SECONDS).join();
+        Recorder ra = new Recorder(a, "created"), rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("text", "after")).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").stream()
+                .anyMatch(d -> "after".equals(((Map<?, ?>) d).get("text"))));
+        assertThat(a.sync().counters().get("bufferDropped")).isZero();
+        assertThat(ra).isNotNull();
+    }
+
+    @Test
+    void aServerThatLostItsDataIsReadAgain() throws Exception {
+        Application a = readyApp(), b = readyApp();
+        Recorder rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("text", "before")).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+
+        server.restartLosingData(); // every collection, the counter and the change history are gone
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.sync().state().equals("CONNECTED")
+                && b.sync().state().equals("CONNECTED"));
+        // keep publishing until events flow again: readers may come back a moment after writers
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            a.service("messages").create(Map.of("text", "after")).join();
+            return rb.data("created").stream().anyMatch(d -> "after".equals(((Map<?, ?>) d).get("text")));
+        });
+    }
+}
