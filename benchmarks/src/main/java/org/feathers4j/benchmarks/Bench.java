@@ -42,6 +42,8 @@ public final class Bench {
         String jvmOpts = "-Xmx512m";
         Duration idle = Duration.ofSeconds(5);
         boolean quick;
+        /** The class path of the Java instance JVMs (default: this JVM's). */
+        String classpath = System.getProperty("java.class.path");
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -116,7 +118,6 @@ public final class Bench {
 
     private final Options opts;
     private final Path logs;
-    private final String classpath = System.getProperty("java.class.path");
     private final String javaBin = ProcessHandle.current().info().command().orElse("java");
 
     Bench(Options opts) throws IOException {
@@ -275,7 +276,7 @@ public final class Bench {
                 lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6
             };
             for (Child ch : all) {
-                if (!c.node()) logCounters(ch);
+                if (!c.node() && c.mode().equals("sync")) logCounters(ch);
             }
             ProcStats.Sample endA = a.sample();
             ProcStats.Sample endB = b.sample();
@@ -305,7 +306,7 @@ public final class Bench {
             }
             cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
             cmd.add("-cp");
-            cmd.add(classpath);
+            cmd.add(opts.classpath);
             cmd.add(JavaInstance.class.getName());
         }
         cmd.add(c.mode());
