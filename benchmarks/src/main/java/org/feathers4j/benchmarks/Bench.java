@@ -32,7 +32,7 @@ public final class Bench {
         int inflight = 100;
         int latencyEvents = 2_000;
         int rate = 500;
-        int warmup = 2_000;
+        int warmup = 5_000;
         int reps = 3;
         List<String> only = new ArrayList<>();
         Path out;
@@ -103,7 +103,7 @@ public final class Bench {
                   --inflight N          creates in flight during the burst (default 100)
                   --latency-events N    paced creates of the latency run (default 2,000)
                   --rate N              their rate per second (default 500)
-                  --warmup N            warm-up events before measuring (default 2,000)
+                  --warmup N            warm-up events before measuring (default 5,000)
                   --reps N              repetitions; the table shows medians (default 3)
                   --configs a,b         only configurations whose name contains one of these
                                         (feathers4j-redis, feathers-sync-amqp, raw-java-nats, raw-node, redis, ...)
@@ -200,6 +200,7 @@ public final class Bench {
         System.out.println(md);
         Files.createDirectories(opts.out);
         Files.writeString(opts.out.resolve("latest.md"), md);
+        Files.writeString(opts.out.resolve("latest-reps.tsv"), report.repsTsv());
         if (opts.plot) {
             Path png = opts.out.resolve("latest.png");
             Plot.write(list, png, report.subtitle());

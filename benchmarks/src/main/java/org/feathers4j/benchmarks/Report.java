@@ -118,6 +118,23 @@ final class Report {
         return sb.toString();
     }
 
+    /** Every repetition's figures, one line each, tab-separated, for a closer look. */
+    String repsTsv() {
+        StringBuilder sb = new StringBuilder("config\trep\tev_per_s\tev_per_s_self\tlost\tdup\tout_of_order\tp50_ms\tp90_ms\tp99_ms\t"
+                + "p999_ms\tmax_ms\tlatency_lost\trss_ready_a_mib\trss_peak_a_mib\trss_ready_bc_mib\trss_peak_bc_mib\tcpu_a_ms_per_1k\tcpu_bc_ms_per_1k\n");
+        for (Results.ConfigResult r : results) {
+            int i = 1;
+            for (Results.Rep x : r.reps) {
+                double[] l = x.latencyMs();
+                sb.append(fmt("%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f%n",
+                        r.config.name(), i++, x.evPerSec(), x.evPerSecSelf(), x.lost(), x.duplicates(), x.outOfOrder(),
+                        l[0], l[1], l[2], l[3], l[4], x.latencyLost(), x.rssReadyA(), x.rssPeakA(), x.rssReadyRecv(),
+                        x.rssPeakRecv(), x.cpuA(), x.cpuRecv()));
+            }
+        }
+        return sb.toString();
+    }
+
     private Results.ConfigResult find(String name) {
         for (Results.ConfigResult r : results) if (r.config.name().equals(name)) return r;
         return null;
