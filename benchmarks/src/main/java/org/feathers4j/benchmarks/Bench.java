@@ -300,8 +300,11 @@ public final class Bench {
             cmd.add(opts.root.resolve("interop/node/bench-instance.js").toString());
         } else {
             cmd.add(javaBin);
+            cmd.add("-Xlog:disable"); // JVM messages must not reach stdout (the protocol): warnings go to stderr
+            cmd.add("-Xlog:all=warning:stderr");
             for (String o : opts.jvmOpts.trim().split("\\s+")) if (!o.isEmpty()) cmd.add(o);
             if (opts.profile && rep == 1) {
+                cmd.add("-Xlog:jfr+startup=error:stderr"); // else JFR announces itself on stdout
                 cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                         + logs.resolve(c.name() + "-" + role + ".jfr"));
             }

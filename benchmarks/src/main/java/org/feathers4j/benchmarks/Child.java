@@ -92,6 +92,10 @@ final class Child implements AutoCloseable {
      */
     String expect(String prefix, Duration timeout) throws InterruptedException {
         String l = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        while (l != null && l.matches("^\\[[0-9.]+s\\].*")) { // a JVM log line that went to stdout after all
+            System.err.println(name + ": " + l);
+            l = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
         if (l == null) throw new IllegalStateException(name + ": no " + prefix + " within " + timeout.toSeconds() + " s (log: " + log + ")");
         if (EOF.equals(l)) {
             lines.add(EOF);
