@@ -42,6 +42,10 @@ public final class Bench {
         String jvmOpts = "-Xmx512m";
         Duration idle = Duration.ofSeconds(5);
         boolean quick;
+        int fanoutClients = 5_000;
+        int fanoutEvents = 50;
+        String fanoutBroker = "redis";
+        boolean fanout = true;
         /** The class path of the Java instance JVMs (default: this JVM's). */
         String classpath = System.getProperty("java.class.path");
 
@@ -56,7 +60,13 @@ public final class Bench {
                         o.latencyEvents = 500;
                         o.warmup = 500;
                         o.reps = 1;
+                        o.fanoutClients = 500;
+                        o.fanoutEvents = 10;
                     }
+                    case "--fanout-clients" -> o.fanoutClients = Integer.parseInt(args[++i]);
+                    case "--fanout-events" -> o.fanoutEvents = Integer.parseInt(args[++i]);
+                    case "--fanout-broker" -> o.fanoutBroker = args[++i];
+                    case "--no-fanout" -> o.fanout = false;
                     case "--events" -> o.events = Integer.parseInt(args[++i]);
                     case "--inflight" -> o.inflight = Integer.parseInt(args[++i]);
                     case "--latency-events" -> o.latencyEvents = Integer.parseInt(args[++i]);
@@ -82,7 +92,10 @@ public final class Bench {
                 o.root = Path.of(r != null ? r : ".").toAbsolutePath().normalize();
             }
             if (o.out == null) o.out = o.root.resolve("benchmarks/results");
-            if (o.events < 1 || o.latencyEvents < 1 || o.reps < 1 || o.inflight < 1 || o.rate < 1 || o.warmup < 0) {
+            if (o.fanoutClients < 1 || o.fanoutClients > 20_000 || o.fanoutEvents < 1) {
+            throw new IllegalArgumentException("--fanout-clients must be 1..20,000 and --fanout-events positive");
+        }
+        if (o.events < 1 || o.latencyEvents < 1 || o.reps < 1 || o.inflight < 1 || o.rate < 1 || o.warmup < 0) {
                 throw new IllegalArgumentException("counts must be positive\n" + usage());
             }
             return o;
@@ -109,6 +122,11 @@ public final class Bench {
                                         (feathers4j-redis, feathers-sync-amqp, raw-java-nats, raw-node, redis, ...)
                   --out DIR             where latest.md and latest.png go (default benchmarks/results)
                   --no-plot             no PNG
+                  --fanout-clients N    Socket.IO clients of the fan-out run, over 3 instances (default 5,000;
+                                        --quick: 500); the run needs feathers4j-server on the class path
+                  --fanout-events N     events of the fan-out run (default 50; --quick: 10)
+                  --fanout-broker B     the adapter the fan-out instances sync through (default redis)
+                  --no-fanout           no fan-out run
                   --profile             JFR recording of the Java instances in the first repetition,
                                         summarised into DIR/profile-<config>.txt
                   --jvm-opts "..."      options of the Java instance JVMs (default -Xmx512m)
@@ -165,7 +183,9 @@ public final class Bench {
                 r.skipped = c.broker() + " unreachable at " + Brokers.redacted(c.broker());
             }
         }
-        if (results.isEmpty()) throw new IllegalArgumentException("no configuration matches " + opts.only);
+        if (results.isEmpty() && !opts.only.contains("fanout")) {
+            throw new IllegalArgumentException("no configuration matches " + opts.only);
+        }
         Map<String, String> versions = new LinkedHashMap<>();
         for (Map.Entry<String, Boolean> e : reachable.entrySet()) {
             if (e.getValue()) versions.put(e.getKey(), Brokers.version(e.getKey()));
@@ -175,6 +195,9 @@ public final class Bench {
                 results.values().stream().filter(r -> r.skipped == null).count(), opts.reps, opts.events, opts.inflight,
                 opts.latencyEvents, opts.rate, opts.warmup, loadBefore);
         for (Results.ConfigResult r : results.values()) if (r.skipped != null) log("  skip %s: %s", r.config.name(), r.skipped);
+        if (results.values().stream().allMatch(r -> r.skipped != null) && !opts.fanout) {
+            log("nothing to run");
+        }
 
         for (int rep = 1; rep <= opts.reps; rep++) {
             for (Results.ConfigResult r : results.values()) {
@@ -192,9 +215,20 @@ public final class Bench {
                 }
             }
         }
+        Fanout.Result fanout = null;
+        if (opts.fanout && (opts.only.isEmpty() || opts.only.contains("fanout"))) {
+            String why = Fanout.unavailable(opts, schemes, nodeReady);
+            if (why != null) {
+                fanout = Fanout.Result.skipped(why);
+                log("  skip fan-out: %s", why);
+            } else {
+                fanout = new Fanout(opts, logs, javaBin).run();
+            }
+        }
         List<Results.ConfigResult> list = new ArrayList<>(results.values());
         Report report = new Report(opts, list, versions, loadBefore, Report.loadAverage(),
                 Duration.ofMillis(System.currentTimeMillis() - started));
+        report.fanout(fanout);
         String md = report.markdown();
         System.out.println();
         System.out.println(md);

@@ -21,6 +21,7 @@ final class Report {
     private final String loadAfter;
     private final Duration took;
     private final ZonedDateTime when = ZonedDateTime.now(ZoneOffset.UTC);
+    private Fanout.Result fanout;
 
     Report(Bench.Options opts, List<Results.ConfigResult> results, Map<String, String> versions, String loadBefore,
            String loadAfter, Duration took) {
@@ -30,6 +31,34 @@ final class Report {
         this.loadBefore = loadBefore;
         this.loadAfter = loadAfter;
         this.took = took;
+    }
+
+    void fanout(Fanout.Result f) {
+        this.fanout = f;
+    }
+
+    private void fanoutSection(StringBuilder sb) {
+        if (fanout == null) return;
+        sb.append("\n## Fan-out\n\n");
+        if (fanout.skipped() != null) {
+            sb.append("Not run: ").append(fanout.skipped()).append(".\n");
+            return;
+        }
+        if (fanout.error() != null) {
+            sb.append("Failed (").append(fanout.clients()).append(" clients, ").append(fanout.broker()).append("): ")
+                    .append(fanout.error()).append("\n");
+            return;
+        }
+        sb.append(fmt("3 feathers4j instances synced through %s, %,d Socket.IO clients (websocket, one Node process) spread over them, "
+                + "all in one channel; %d events created one at a time on A; time from just before `create` to the last client "
+                + "having the event. Clients connected in %.1f s.%n%n", fanout.broker(), fanout.clients(), fanout.events(), fanout.connectSec()));
+        sb.append("| clients | last client has it: p50 / p99 / max (ms) | events not at every client | instance A / B / C: heap after GC (MiB) | RSS with clients → peak (MiB) | client process peak RSS (MiB) |\n");
+        sb.append("|---:|---|---:|---|---|---:|\n");
+        double[] l = fanout.latencyMs();
+        sb.append(fmt("| %,d | %s / %s / %s | %d | %.0f / %.0f / %.0f | %.0f→%.0f / %.0f→%.0f / %.0f→%.0f | %.0f |%n", fanout.clients(),
+                ms(l[0]), ms(l[1]), ms(l[2]), fanout.incomplete(), fanout.heapMiB()[0], fanout.heapMiB()[1], fanout.heapMiB()[2],
+                fanout.rssMiB()[0], fanout.peakMiB()[0], fanout.rssMiB()[1], fanout.peakMiB()[1], fanout.rssMiB()[2], fanout.peakMiB()[2],
+                fanout.clientsRssMiB()));
     }
 
     /** {@code /proc/loadavg}'s three load averages. */
@@ -76,29 +105,31 @@ final class Report {
                 + "per 1,000 events; median of %d repetition(s), configurations interleaved.%n%n",
                 opts.warmup, opts.events, opts.inflight, opts.latencyEvents, opts.rate, opts.reps));
 
-        sb.append("| config | ev/s to each other instance | vs feathers-sync | lost | dup | out of order "
-                + "| latency p50 / p90 / p99 / p99.9 / max (ms) | p99 vs feathers-sync | RSS A ready → peak (MiB) "
-                + "| RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|\n");
-        for (Results.ConfigResult r : results) {
-            if (!r.hasFigures()) continue;
-            Results.ConfigResult base = find(r.config.baselineName());
-            boolean hasBase = base != null && base.hasFigures() && base != r;
-            sb.append("| ").append(r.config.name())
-                    .append(" | ").append(kilo(r.median(Results.Rep::evPerSec)))
-                    .append(" | ").append(hasBase ? ratio(r.median(Results.Rep::evPerSec) / base.median(Results.Rep::evPerSec)) : "")
-                    .append(" | ").append(count(r.median(Results.Rep::lost)))
-                    .append(" | ").append(count(r.median(Results.Rep::duplicates)))
-                    .append(" | ").append(count(r.median(Results.Rep::outOfOrder)))
-                    .append(" | ").append(ms(r.latency(0))).append(" / ").append(ms(r.latency(1))).append(" / ")
-                    .append(ms(r.latency(2))).append(" / ").append(ms(r.latency(3))).append(" / ").append(ms(r.latency(4)))
-                    .append(" | ").append(hasBase ? ratio(r.latency(2) / base.latency(2)) : "")
-                    .append(" | ").append(mib(r.median(Results.Rep::rssReadyA))).append(" → ").append(mib(r.median(Results.Rep::rssPeakA)))
-                    .append(" | ").append(mib(r.median(Results.Rep::rssReadyRecv))).append(" → ").append(mib(r.median(Results.Rep::rssPeakRecv)))
-                    .append(" | ").append(fmt("%.0f", r.median(Results.Rep::cpuA))).append(" / ").append(fmt("%.0f", r.median(Results.Rep::cpuRecv)))
-                    .append(" |\n");
+        if (results.stream().anyMatch(Results.ConfigResult::hasFigures)) {
+            sb.append("| config | ev/s to each other instance | vs feathers-sync | lost | dup | out of order "
+                    + "| latency p50 / p90 / p99 / p99.9 / max (ms) | p99 vs feathers-sync | RSS A ready → peak (MiB) "
+                    + "| RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|\n");
+            for (Results.ConfigResult r : results) {
+                if (!r.hasFigures()) continue;
+                Results.ConfigResult base = find(r.config.baselineName());
+                boolean hasBase = base != null && base.hasFigures() && base != r;
+                sb.append("| ").append(r.config.name())
+                        .append(" | ").append(kilo(r.median(Results.Rep::evPerSec)))
+                        .append(" | ").append(hasBase ? ratio(r.median(Results.Rep::evPerSec) / base.median(Results.Rep::evPerSec)) : "")
+                        .append(" | ").append(count(r.median(Results.Rep::lost)))
+                        .append(" | ").append(count(r.median(Results.Rep::duplicates)))
+                        .append(" | ").append(count(r.median(Results.Rep::outOfOrder)))
+                        .append(" | ").append(ms(r.latency(0))).append(" / ").append(ms(r.latency(1))).append(" / ")
+                        .append(ms(r.latency(2))).append(" / ").append(ms(r.latency(3))).append(" / ").append(ms(r.latency(4)))
+                        .append(" | ").append(hasBase ? ratio(r.latency(2) / base.latency(2)) : "")
+                        .append(" | ").append(mib(r.median(Results.Rep::rssReadyA))).append(" → ").append(mib(r.median(Results.Rep::rssPeakA)))
+                        .append(" | ").append(mib(r.median(Results.Rep::rssReadyRecv))).append(" → ").append(mib(r.median(Results.Rep::rssPeakRecv)))
+                        .append(" | ").append(fmt("%.0f", r.median(Results.Rep::cpuA))).append(" / ").append(fmt("%.0f", r.median(Results.Rep::cpuRecv)))
+                        .append(" |\n");
+            }
+            sb.append("\n\"vs feathers-sync\": ratio to feathers-sync on the same broker in this run (throughput: higher is better; p99: lower is better).\n");
         }
-        sb.append("\n\"vs feathers-sync\": ratio to feathers-sync on the same broker in this run (throughput: higher is better; p99: lower is better).\n");
         boolean notes = false;
         for (Results.ConfigResult r : results) {
             if (r.skipped == null && r.errors.isEmpty()) continue;
@@ -115,6 +146,7 @@ final class Report {
             if (latLost > 0) sb.append("- ").append(r.config.name()).append(": ").append(latLost)
                     .append(" event(s) of the latency run not received (median)\n");
         }
+        fanoutSection(sb);
         return sb.toString();
     }
 

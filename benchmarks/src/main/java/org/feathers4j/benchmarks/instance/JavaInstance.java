@@ -23,10 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * ← STATS                               → STATS received dup outOfOrder firstNs lastNs foreign
  * ← LAT                                 → LAT ns,ns,...
  * ← COUNTERS                            → COUNTERS text
+ * ← CREATE n                            → DONE sendNs                   (fan-out: one event)
+ * ← HEAP                                → HEAP usedBytes committedBytes (after a System.gc())
  * ← QUIT                                → BYE, then exits
  * </pre>
  *
- * <p>Usage: {@code JavaInstance <sync|raw-redis|raw-amqp|raw-nats> <uri> <key>}.
+ * <p>Usage: {@code JavaInstance <sync|raw-redis|raw-amqp|raw-nats> <uri> <key>}
+ * or {@code JavaInstance fanout <uri> <key> <port>} (a Socket.IO server too).
  */
 public final class JavaInstance {
 
@@ -46,6 +49,7 @@ public final class JavaInstance {
             case "raw-redis" -> new RawRedisDriver(args[1], args[2]);
             case "raw-amqp" -> new RawAmqpDriver(args[1], args[2]);
             case "raw-nats" -> new RawNatsDriver(args[1], args[2]);
+            case "fanout" -> newFanout(args);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         };
         Recorder recorder = new Recorder();
@@ -66,6 +70,16 @@ public final class JavaInstance {
                     case "STATS" -> proto.println(recorder.stats());
                     case "LAT" -> proto.println(recorder.latencies());
                     case "COUNTERS" -> proto.println("COUNTERS " + driver.counters());
+                    case "CREATE" -> { // fan-out: one event, numbered c[1]; replies with its send time
+                        long t = System.nanoTime();
+                        driver.send("f", Integer.parseInt(c[1]), t);
+                        proto.println("DONE " + t);
+                    }
+                    case "HEAP" -> {
+                        System.gc();
+                        Runtime rt = Runtime.getRuntime();
+                        proto.println("HEAP " + (rt.totalMemory() - rt.freeMemory()) + " " + rt.totalMemory());
+                    }
                     case "QUIT" -> {
                         proto.println("BYE");
                         return;
@@ -84,6 +98,14 @@ public final class JavaInstance {
             }
             System.exit(0); // client threads must not keep the process alive
         }
+    }
+
+    /** The fan-out instance is in a class of its own: it needs feathers4j-server on the class path. */
+    private static Driver newFanout(String[] args) throws ReflectiveOperationException {
+        if (args.length < 4) throw new IllegalArgumentException("usage: JavaInstance fanout <uri> <key> <port>");
+        return (Driver) Class.forName("org.feathers4j.benchmarks.instance.FanoutDriver")
+                .getDeclaredConstructor(String.class, String.class, int.class)
+                .newInstance(args[1], args[2], Integer.parseInt(args[3]));
     }
 
     /** Sends {@code count} events with at most {@code inflight} pending; paced when {@code perSecond > 0}. */

@@ -18,11 +18,11 @@ import org.feathers4j.sync.SyncOptions;
  * names. The service stores nothing (it returns the input with an id), like the Node instance's,
  * so the figures measure sync and not storage.
  */
-final class SyncDriver implements Driver {
+class SyncDriver implements Driver {
 
     private final String uri;
     private final String key;
-    private final Application app = new Application();
+    protected final Application app = new Application();
     private AppService messages;
 
     SyncDriver(String uri, String key) {
