@@ -15,6 +15,8 @@ case "${1:-}" in
   *) scripts/services.sh redis rabbitmq nats node ;;
 esac
 ./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests
+# feathers-sync's NATS adapter opens a connection per event, all at once during a burst
+ulimit -n 65536 2>/dev/null || true
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 if [ "${1:-}" = "jmh" ]; then
   shift

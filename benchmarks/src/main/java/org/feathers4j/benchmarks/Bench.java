@@ -32,14 +32,14 @@ public final class Bench {
         int inflight = 100;
         int latencyEvents = 2_000;
         int rate = 500;
-        int warmup = 5_000;
+        int warmup = 20_000;
         int reps = 3;
         List<String> only = new ArrayList<>();
         Path out;
         Path root;
         boolean plot = true;
         boolean profile = false;
-        String jvmOpts = "-Xmx512m";
+        String jvmOpts = "-Xmx512m -XX:+UseSerialGC";
         Duration idle = Duration.ofSeconds(5);
         boolean quick;
         int fanoutClients = 5_000;
@@ -116,7 +116,7 @@ public final class Bench {
                   --inflight N          creates in flight during the burst (default 100)
                   --latency-events N    paced creates of the latency run (default 2,000)
                   --rate N              their rate per second (default 500)
-                  --warmup N            warm-up events before measuring (default 5,000)
+                  --warmup N            warm-up events before measuring (default 20,000: the JIT needs it)
                   --reps N              repetitions; the table shows medians (default 3)
                   --configs a,b         only configurations whose name contains one of these
                                         (feathers4j-redis, feathers-sync-amqp, raw-java-nats, raw-node, redis, ...)
@@ -129,7 +129,8 @@ public final class Bench {
                   --no-fanout           no fan-out run
                   --profile             JFR recording of the Java instances in the first repetition,
                                         summarised into DIR/profile-<config>.txt
-                  --jvm-opts "..."      options of the Java instance JVMs (default -Xmx512m)
+                  --jvm-opts "..."      options of the Java instance JVMs
+                                        (default -Xmx512m -XX:+UseSerialGC)
                   --idle-seconds N      a phase ends when no receiver progressed for N s (default 5;
                                         6×N before the first event arrived)""";
     }

@@ -14,6 +14,10 @@ interface Driver extends AutoCloseable {
      */
     CompletionStage<?> send(String phase, int n, long sentNs);
 
+    /** Writes out what {@link #send} buffered (drivers that pipeline); called before the sender blocks. */
+    default void flush() {
+    }
+
     /** Driver-specific counters for the log. */
     default String counters() {
         return "";

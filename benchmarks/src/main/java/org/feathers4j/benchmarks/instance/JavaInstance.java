@@ -120,7 +120,10 @@ public final class JavaInstance {
                 long d;
                 while ((d = target - System.nanoTime()) > 0) LockSupport.parkNanos(d);
             }
-            slots.acquire();
+            if (!slots.tryAcquire()) {
+                driver.flush(); // pipelining drivers: write what is pending before waiting for replies
+                slots.acquire();
+            }
             long t = System.nanoTime();
             try {
                 driver.send(phase, i, t).whenComplete((v, e) -> {
@@ -131,7 +134,9 @@ public final class JavaInstance {
                 errors.incrementAndGet();
                 slots.release();
             }
+            if (intervalNs > 0) driver.flush(); // paced: every event goes out at once
         }
+        driver.flush();
         slots.acquire(inflight);
         long end = System.nanoTime();
         slots.release(inflight);

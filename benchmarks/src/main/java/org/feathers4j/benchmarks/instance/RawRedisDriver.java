@@ -11,7 +11,10 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-/** Raw Lettuce: PUBLISH on one connection (async, pipelined), SUBSCRIBE on another. */
+/**
+ * Raw Lettuce: PUBLISH on one connection, pipelined (auto-flush off; the sender flushes before it
+ * waits for replies, and after every paced send), SUBSCRIBE on another.
+ */
 final class RawRedisDriver implements Driver {
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -32,6 +35,7 @@ final class RawRedisDriver implements Driver {
     public void start(Recorder recorder) throws Exception {
         client = RedisClient.create(uri);
         pub = client.connect(CODEC);
+        pub.setAutoFlushCommands(false);
         commands = pub.async();
         sub = client.connectPubSub(CODEC);
         sub.addListener(new RedisPubSubAdapter<>() {
@@ -46,6 +50,11 @@ final class RawRedisDriver implements Driver {
     @Override
     public CompletionStage<?> send(String phase, int n, long sentNs) {
         return commands.publish(key, RawMessages.encode(phase, n, sentNs));
+    }
+
+    @Override
+    public void flush() {
+        pub.flushCommands();
     }
 
     @Override
