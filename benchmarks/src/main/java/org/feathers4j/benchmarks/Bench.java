@@ -58,7 +58,7 @@ public final class Bench {
                         o.quick = true;
                         o.events = 2_000;
                         o.latencyEvents = 500;
-                        o.warmup = 500;
+                        o.warmup = 5_000;
                         o.reps = 1;
                         o.fanoutClients = 500;
                         o.fanoutEvents = 10;
@@ -111,7 +111,7 @@ public final class Bench {
     static String usage() {
         return """
                 usage: scripts/bench.sh [--quick] [options]
-                  --quick               2,000-event burst, 500 latency events, 500 warm-up, 1 repetition
+                  --quick               2,000-event burst, 500 latency events, 5,000 warm-up, 1 repetition
                   --events N            burst size (default 20,000)
                   --inflight N          creates in flight during the burst (default 100)
                   --latency-events N    paced creates of the latency run (default 2,000)
@@ -253,6 +253,8 @@ public final class Bench {
     /** One repetition of one configuration: start A, B, C; probe; warm up; burst; latency; read /proc. */
     Results.Rep runOnce(BenchConfig c, int rep) throws Exception {
         String key = "f4jbench-" + ProcessHandle.current().pid() + "-" + c.name() + "-" + rep;
+        int events = Math.min(opts.events, c.maxEvents());
+        int warmup = Math.min(opts.warmup, c.maxEvents() / 5);
         List<Child> all = new ArrayList<>();
         try {
             Child b = start(c, "B", key, rep);
@@ -269,20 +271,20 @@ public final class Bench {
             ProcStats.Sample readyC = cc.sample();
 
             probe(a, all);
-            if (opts.warmup > 0) {
-                reset(all, "w", opts.warmup);
-                a.call("BURST w " + opts.warmup + " " + opts.inflight, "DONE", phaseTimeout(opts.warmup));
-                waitFor(all, opts.warmup);
+            if (warmup > 0) {
+                reset(all, "w", warmup);
+                a.call("BURST w " + warmup + " " + opts.inflight, "DONE", phaseTimeout(warmup));
+                waitFor(all, warmup);
             }
 
             // throughput burst
-            reset(all, "t", opts.events);
+            reset(all, "t", events);
             ProcStats.Sample cpu0A = a.sample();
             ProcStats.Sample cpu0B = b.sample();
             ProcStats.Sample cpu0C = cc.sample();
-            String[] done = a.call("BURST t " + opts.events + " " + opts.inflight, "DONE", phaseTimeout(opts.events)).split(" ");
+            String[] done = a.call("BURST t " + events + " " + opts.inflight, "DONE", phaseTimeout(events)).split(" ");
             long burstStart = Long.parseLong(done[1]);
-            List<long[]> st = waitFor(all, opts.events);
+            List<long[]> st = waitFor(all, events);
             ProcStats.Sample cpu1A = a.sample();
             ProcStats.Sample cpu1B = b.sample();
             ProcStats.Sample cpu1C = cc.sample();
@@ -291,10 +293,10 @@ public final class Bench {
             long[] sa = st.get(2);
             double evB = rate(sb, burstStart);
             double evC = rate(sc, burstStart);
-            int lost = (int) Math.max(opts.events - sb[0], opts.events - sc[0]);
+            int lost = (int) Math.max(events - sb[0], events - sc[0]);
             int dup = (int) Math.max(sb[1], sc[1]);
             int ooo = (int) Math.max(sb[2], sc[2]);
-            double cpuA = (cpu1A.cpuMs() - cpu0A.cpuMs()) / (opts.events / 1000.0);
+            double cpuA = (cpu1A.cpuMs() - cpu0A.cpuMs()) / (events / 1000.0);
             double cpuRecv = ((cpu1B.cpuMs() - cpu0B.cpuMs()) / Math.max(1, sb[0] / 1000.0)
                     + (cpu1C.cpuMs() - cpu0C.cpuMs()) / Math.max(1, sc[0] / 1000.0)) / 2;
 

@@ -146,6 +146,13 @@ final class Report {
             if (latLost > 0) sb.append("- ").append(r.config.name()).append(": ").append(latLost)
                     .append(" event(s) of the latency run not received (median)\n");
         }
+        for (Results.ConfigResult r : results) {
+            if (r.hasFigures() && r.config.maxEvents() < opts.events) {
+                sb.append(fmt("- %s: burst of %,d (warm-up %,d), not %,d: it opens one connection per event, all at once, "
+                        + "and a 20,000-event burst exceeds this machine's 20,000 file descriptors per process (it crashes with EMFILE)%n",
+                        r.config.name(), r.config.maxEvents(), Math.min(opts.warmup, r.config.maxEvents() / 5), opts.events));
+            }
+        }
         fanoutSection(sb);
         return sb.toString();
     }
