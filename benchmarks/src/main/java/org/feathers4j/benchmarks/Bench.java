@@ -279,6 +279,8 @@ public final class Bench {
 
             // throughput burst
             reset(all, "t", events);
+            long broker0 = Brokers.cpuTicks(c.broker());
+            long wall0 = System.nanoTime();
             ProcStats.Sample cpu0A = a.sample();
             ProcStats.Sample cpu0B = b.sample();
             ProcStats.Sample cpu0C = cc.sample();
@@ -286,6 +288,8 @@ public final class Bench {
             long burstStart = Long.parseLong(done[1]);
             List<long[]> st = waitFor(all, events);
             ProcStats.Sample cpu1A = a.sample();
+            long wallMs = (System.nanoTime() - wall0) / 1_000_000;
+            long broker1 = Brokers.cpuTicks(c.broker());
             ProcStats.Sample cpu1B = b.sample();
             ProcStats.Sample cpu1C = cc.sample();
             long[] sb = st.get(0);
@@ -297,6 +301,11 @@ public final class Bench {
             int dup = (int) Math.max(sb[1], sc[1]);
             int ooo = (int) Math.max(sb[2], sc[2]);
             double cpuA = (cpu1A.cpuMs() - cpu0A.cpuMs()) / (events / 1000.0);
+            double[] util = {
+                100.0 * (cpu1A.cpuMs() - cpu0A.cpuMs()) / Math.max(1, wallMs),
+                100.0 * Math.max(cpu1B.cpuMs() - cpu0B.cpuMs(), cpu1C.cpuMs() - cpu0C.cpuMs()) / Math.max(1, wallMs),
+                broker0 < 0 || broker1 < 0 ? Double.NaN : 100.0 * (broker1 - broker0) * 1000.0 / ProcStats.TICKS_PER_SECOND / Math.max(1, wallMs)
+            };
             double cpuRecv = ((cpu1B.cpuMs() - cpu0B.cpuMs()) / Math.max(1, sb[0] / 1000.0)
                     + (cpu1C.cpuMs() - cpu0C.cpuMs()) / Math.max(1, sc[0] / 1000.0)) / 2;
 
@@ -321,7 +330,7 @@ public final class Bench {
             ProcStats.Sample endC = cc.sample();
             return new Results.Rep(Math.min(evB, evC), rate(sa, burstStart), lost, dup, ooo, latMs, latLost,
                     readyA.rssMiB(), endA.hwmMiB(), Math.max(readyB.rssMiB(), readyC.rssMiB()),
-                    Math.max(endB.hwmMiB(), endC.hwmMiB()), cpuA, cpuRecv);
+                    Math.max(endB.hwmMiB(), endC.hwmMiB()), cpuA, cpuRecv, util);
         } finally {
             for (Child ch : all) ch.close();
             Brokers.cleanup(c.broker(), key);

@@ -105,6 +105,44 @@ final class Brokers {
         }
     }
 
+    /**
+     * utime+stime of the broker's server processes on this machine, found by {@code /proc/<pid>/comm}
+     * (redis-server, RabbitMQ's beam.smp, nats-server, mongod), or -1 when none is found (e.g. a
+     * remote broker).
+     */
+    static long cpuTicks(String broker) {
+        String needle = switch (broker) {
+            case "redis" -> "redis-server";
+            case "amqp" -> "beam.smp";
+            case "nats" -> "nats-server";
+            case "mongodb" -> "mongod";
+            default -> null;
+        };
+        if (needle == null) return -1;
+        long total = 0;
+        boolean found = false;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> procs = java.nio.file.Files.newDirectoryStream(
+                java.nio.file.Path.of("/proc"), "[0-9]*")) {
+            for (java.nio.file.Path dir : procs) {
+                String comm;
+                try {
+                    comm = java.nio.file.Files.readString(dir.resolve("comm")).trim();
+                } catch (java.io.IOException e) {
+                    continue; // gone
+                }
+                if (!comm.equals(needle)) continue;
+                long t = ProcStats.sample(Long.parseLong(dir.getFileName().toString())).cpuTicks();
+                if (t >= 0) {
+                    total += t;
+                    found = true;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return found ? total : -1;
+    }
+
     static String redacted(String broker) {
         return SyncOptions.redact(uri(broker));
     }

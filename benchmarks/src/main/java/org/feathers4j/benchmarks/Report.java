@@ -101,15 +101,15 @@ final class Report {
         sb.append(String.format(Locale.ROOT, "- Method: 3 instance processes per configuration (A creates and gets its own events back; B and C receive); "
                 + "warm-up %,d events; burst %,d creates with at most %d in flight, throughput = events received ÷ (last receipt − burst start), "
                 + "minimum of B and C; latency: %,d creates paced at %d/s, from just before `create` on A to the event on B and C "
-                + "(CLOCK_MONOTONIC on both sides); RSS from /proc VmRSS once ready and VmHWM at the end; CPU = utime+stime during the burst "
+                + "(CLOCK_MONOTONIC on both sides); RSS from /proc VmRSS once ready and VmHWM at the end; CPU = utime+stime during the burst (also of the broker's server process, as %% of one core over the burst) "
                 + "per 1,000 events; median of %d repetition(s), configurations interleaved.%n%n",
                 opts.warmup, opts.events, opts.inflight, opts.latencyEvents, opts.rate, opts.reps));
 
         if (results.stream().anyMatch(Results.ConfigResult::hasFigures)) {
             sb.append("| config | ev/s to each other instance | vs feathers-sync | lost | dup | out of order "
                     + "| latency p50 / p90 / p99 / p99.9 / max (ms) | p99 vs feathers-sync | RSS A ready → peak (MiB) "
-                    + "| RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|\n");
+                    + "| RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C | CPU % of a core in the burst A / B,C / broker |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|---|\n");
             for (Results.ConfigResult r : results) {
                 if (!r.hasFigures()) continue;
                 Results.ConfigResult base = find(r.config.baselineName());
@@ -126,6 +126,8 @@ final class Report {
                         .append(" | ").append(mib(r.median(Results.Rep::rssReadyA))).append(" → ").append(mib(r.median(Results.Rep::rssPeakA)))
                         .append(" | ").append(mib(r.median(Results.Rep::rssReadyRecv))).append(" → ").append(mib(r.median(Results.Rep::rssPeakRecv)))
                         .append(" | ").append(fmt("%.0f", r.median(Results.Rep::cpuA))).append(" / ").append(fmt("%.0f", r.median(Results.Rep::cpuRecv)))
+                        .append(" | ").append(pct(r.median(x -> x.utilPercent()[0]))).append(" / ")
+                        .append(pct(r.median(x -> x.utilPercent()[1]))).append(" / ").append(pct(r.median(x -> x.utilPercent()[2])))
                         .append(" |\n");
             }
             sb.append("\n\"vs feathers-sync\": ratio to feathers-sync on the same broker in this run (throughput: higher is better; p99: lower is better).\n");
@@ -160,15 +162,16 @@ final class Report {
     /** Every repetition's figures, one line each, tab-separated, for a closer look. */
     String repsTsv() {
         StringBuilder sb = new StringBuilder("config\trep\tev_per_s\tev_per_s_self\tlost\tdup\tout_of_order\tp50_ms\tp90_ms\tp99_ms\t"
-                + "p999_ms\tmax_ms\tlatency_lost\trss_ready_a_mib\trss_peak_a_mib\trss_ready_bc_mib\trss_peak_bc_mib\tcpu_a_ms_per_1k\tcpu_bc_ms_per_1k\n");
+                + "p999_ms\tmax_ms\tlatency_lost\trss_ready_a_mib\trss_peak_a_mib\trss_ready_bc_mib\trss_peak_bc_mib\tcpu_a_ms_per_1k\tcpu_bc_ms_per_1k"
+                + "\tcpu_pct_a\tcpu_pct_bc\tcpu_pct_broker\n");
         for (Results.ConfigResult r : results) {
             int i = 1;
             for (Results.Rep x : r.reps) {
                 double[] l = x.latencyMs();
-                sb.append(fmt("%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f%n",
+                sb.append(fmt("%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f%n",
                         r.config.name(), i++, x.evPerSec(), x.evPerSecSelf(), x.lost(), x.duplicates(), x.outOfOrder(),
                         l[0], l[1], l[2], l[3], l[4], x.latencyLost(), x.rssReadyA(), x.rssPeakA(), x.rssReadyRecv(),
-                        x.rssPeakRecv(), x.cpuA(), x.cpuRecv()));
+                        x.rssPeakRecv(), x.cpuA(), x.cpuRecv(), x.utilPercent()[0], x.utilPercent()[1], x.utilPercent()[2]));
             }
         }
         return sb.toString();
@@ -202,6 +205,10 @@ final class Report {
     static String ms(double v) {
         if (v != v) return "n/a";
         return v >= 100 ? fmt("%.0f", v) : v >= 10 ? fmt("%.1f", v) : fmt("%.2f", v);
+    }
+
+    static String pct(double v) {
+        return v != v ? "?" : fmt("%.0f%%", v);
     }
 
     static String mib(double v) {

@@ -27,10 +27,12 @@ final class Results {
      * @param rssPeakRecv  the larger of B's and C's peak RSS
      * @param cpuA         A's CPU time per 1,000 events of the burst (ms)
      * @param cpuRecv      B's and C's mean CPU time per 1,000 events received in the burst (ms)
+     * @param utilPercent  CPU use during the burst in % of one core: A, the busier of B and C, the
+     *                     broker's processes (NaN when not found)
      */
     record Rep(double evPerSec, double evPerSecSelf, int lost, int duplicates, int outOfOrder, double[] latencyMs,
                int latencyLost, double rssReadyA, double rssPeakA, double rssReadyRecv, double rssPeakRecv,
-               double cpuA, double cpuRecv) {
+               double cpuA, double cpuRecv, double[] utilPercent) {
     }
 
     /** All repetitions of one configuration, or why it was not run. */
