@@ -304,8 +304,11 @@ public final class Bench {
             double[] util = {
                 100.0 * (cpu1A.cpuMs() - cpu0A.cpuMs()) / Math.max(1, wallMs),
                 100.0 * Math.max(cpu1B.cpuMs() - cpu0B.cpuMs(), cpu1C.cpuMs() - cpu0C.cpuMs()) / Math.max(1, wallMs),
-                broker0 < 0 || broker1 < 0 ? Double.NaN : 100.0 * (broker1 - broker0) * 1000.0 / ProcStats.TICKS_PER_SECOND / Math.max(1, wallMs)
+                broker0 < 0 || broker1 < 0 ? Double.NaN : 100.0 * (broker1 - broker0) * 1000.0 / ProcStats.TICKS_PER_SECOND / Math.max(1, wallMs),
+                0
             };
+            util[3] = 100.0 * (cpu1A.cpuMs() - cpu0A.cpuMs() + cpu1B.cpuMs() - cpu0B.cpuMs() + cpu1C.cpuMs() - cpu0C.cpuMs())
+                    / Math.max(1, wallMs) + (Double.isNaN(util[2]) ? 0 : util[2]);
             double cpuRecv = ((cpu1B.cpuMs() - cpu0B.cpuMs()) / Math.max(1, sb[0] / 1000.0)
                     + (cpu1C.cpuMs() - cpu0C.cpuMs()) / Math.max(1, sc[0] / 1000.0)) / 2;
 

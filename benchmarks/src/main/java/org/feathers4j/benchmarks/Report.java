@@ -108,7 +108,7 @@ final class Report {
         if (results.stream().anyMatch(Results.ConfigResult::hasFigures)) {
             sb.append("| config | ev/s to each other instance | vs feathers-sync | lost | dup | out of order "
                     + "| latency p50 / p90 / p99 / p99.9 / max (ms) | p99 vs feathers-sync | RSS A ready → peak (MiB) "
-                    + "| RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C | CPU % of a core in the burst A / B,C / broker |\n");
+                    + "| RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C | CPU % of a core in the burst: A / B,C / broker / all (of 200) |\n");
             sb.append("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|---|\n");
             for (Results.ConfigResult r : results) {
                 if (!r.hasFigures()) continue;
@@ -128,6 +128,7 @@ final class Report {
                         .append(" | ").append(fmt("%.0f", r.median(Results.Rep::cpuA))).append(" / ").append(fmt("%.0f", r.median(Results.Rep::cpuRecv)))
                         .append(" | ").append(pct(r.median(x -> x.utilPercent()[0]))).append(" / ")
                         .append(pct(r.median(x -> x.utilPercent()[1]))).append(" / ").append(pct(r.median(x -> x.utilPercent()[2])))
+                        .append(" / ").append(pct(r.median(x -> x.utilPercent()[3])))
                         .append(" |\n");
             }
             sb.append("\n\"vs feathers-sync\": ratio to feathers-sync on the same broker in this run (throughput: higher is better; p99: lower is better).\n");
@@ -163,15 +164,15 @@ final class Report {
     String repsTsv() {
         StringBuilder sb = new StringBuilder("config\trep\tev_per_s\tev_per_s_self\tlost\tdup\tout_of_order\tp50_ms\tp90_ms\tp99_ms\t"
                 + "p999_ms\tmax_ms\tlatency_lost\trss_ready_a_mib\trss_peak_a_mib\trss_ready_bc_mib\trss_peak_bc_mib\tcpu_a_ms_per_1k\tcpu_bc_ms_per_1k"
-                + "\tcpu_pct_a\tcpu_pct_bc\tcpu_pct_broker\n");
+                + "\tcpu_pct_a\tcpu_pct_bc\tcpu_pct_broker\tcpu_pct_all\n");
         for (Results.ConfigResult r : results) {
             int i = 1;
             for (Results.Rep x : r.reps) {
                 double[] l = x.latencyMs();
-                sb.append(fmt("%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f%n",
+                sb.append(fmt("%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f%n",
                         r.config.name(), i++, x.evPerSec(), x.evPerSecSelf(), x.lost(), x.duplicates(), x.outOfOrder(),
                         l[0], l[1], l[2], l[3], l[4], x.latencyLost(), x.rssReadyA(), x.rssPeakA(), x.rssReadyRecv(),
-                        x.rssPeakRecv(), x.cpuA(), x.cpuRecv(), x.utilPercent()[0], x.utilPercent()[1], x.utilPercent()[2]));
+                        x.rssPeakRecv(), x.cpuA(), x.cpuRecv(), x.utilPercent()[0], x.utilPercent()[1], x.utilPercent()[2], x.utilPercent()[3]));
             }
         }
         return sb.toString();

@@ -28,7 +28,8 @@ final class Results {
      * @param cpuA         A's CPU time per 1,000 events of the burst (ms)
      * @param cpuRecv      B's and C's mean CPU time per 1,000 events received in the burst (ms)
      * @param utilPercent  CPU use during the burst in % of one core: A, the busier of B and C, the
-     *                     broker's processes (NaN when not found)
+     *                     broker's processes (NaN when not found), and all of them together
+     *                     (A + B + C + broker; the machine has 200 %)
      */
     record Rep(double evPerSec, double evPerSecSelf, int lost, int duplicates, int outOfOrder, double[] latencyMs,
                int latencyLost, double rssReadyA, double rssPeakA, double rssReadyRecv, double rssPeakRecv,
