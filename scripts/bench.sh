@@ -18,6 +18,8 @@ esac
 # feathers-sync's NATS adapter opens a connection per event, all at once during a burst
 ulimit -n 65536 2>/dev/null || true
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+# jars to measure that are not part of this build (e.g. an adapter module still on its branch), first
+if [ -n "${FEATHERS4J_BENCH_EXTRA_CP:-}" ]; then CP="$FEATHERS4J_BENCH_EXTRA_CP:$CP"; fi
 if [ "${1:-}" = "jmh" ]; then
   shift
   exec java -cp "$CP" org.openjdk.jmh.Main "$@"
