@@ -32,15 +32,19 @@ final class Fanout {
      * @param peakMiB      peak RSS (VmHWM) of each instance at the end
      * @param heapMiB      used heap after a GC of each instance, clients connected
      * @param clientsRssMiB peak RSS of the Node process holding the clients
+     * @param broker       the adapter's broker
+     * @param instancesCpuMsPerEvent CPU time of the three instances together per event (ms)
+     * @param clientsCpuMsPerEvent   CPU time of the client process per event (ms)
      */
     record Result(String skipped, String error, int clients, int events, int incomplete, double[] latencyMs,
-                  double connectSec, double[] rssMiB, double[] peakMiB, double[] heapMiB, double clientsRssMiB, String broker) {
+                  double connectSec, double[] rssMiB, double[] peakMiB, double[] heapMiB, double clientsRssMiB, String broker,
+                  double instancesCpuMsPerEvent, double clientsCpuMsPerEvent) {
         static Result skipped(String why) {
-            return new Result(why, null, 0, 0, 0, null, 0, null, null, null, 0, null);
+            return new Result(why, null, 0, 0, 0, null, 0, null, null, null, 0, null, 0, 0);
         }
 
         static Result failed(String why, int clients, String broker) {
-            return new Result(null, why, clients, 0, 0, null, 0, null, null, null, 0, broker);
+            return new Result(null, why, clients, 0, 0, null, 0, null, null, null, 0, broker, 0, 0);
         }
     }
 
@@ -109,6 +113,9 @@ final class Fanout {
             // one warm-up event, not measured
             a.call("CREATE " + WARM_UP_EVENT, "DONE", Duration.ofSeconds(10));
             clients.call("WAIT " + WARM_UP_EVENT + " 10000", "GOT", Duration.ofSeconds(20));
+            long clientsCpu0 = clients.sample().cpuTicks();
+            long instancesCpu0 = 0;
+            for (Child c : instances) instancesCpu0 += c.sample().cpuTicks();
             long[] lat = new long[opts.fanoutEvents];
             int complete = 0;
             int incomplete = 0;
@@ -119,6 +126,10 @@ final class Fanout {
                 else incomplete++;
                 Thread.sleep(50);
             }
+            double clientsCpuMs = (clients.sample().cpuTicks() - clientsCpu0) * 1000.0 / ProcStats.TICKS_PER_SECOND / opts.fanoutEvents;
+            long instancesCpu1 = 0;
+            for (Child c : instances) instancesCpu1 += c.sample().cpuTicks();
+            double instancesCpuMs = (instancesCpu1 - instancesCpu0) * 1000.0 / ProcStats.TICKS_PER_SECOND / opts.fanoutEvents;
             long[] done = Arrays.copyOf(lat, complete);
             Arrays.sort(done);
             double[] latMs = {Results.Stats.percentile(done, 0.5) / 1e6, Results.Stats.percentile(done, 0.99) / 1e6,
@@ -137,7 +148,7 @@ final class Fanout {
             Bench.log("  fan-out: %,d clients, %d events: last client p50 %.1f ms, p99 %.1f ms; %d incomplete",
                     opts.fanoutClients, opts.fanoutEvents, latMs[0], latMs[1], incomplete);
             return new Result(null, null, opts.fanoutClients, opts.fanoutEvents, incomplete, latMs, connectSec, rss, peak, heap,
-                    clientsRss, broker);
+                    clientsRss, broker, instancesCpuMs, clientsCpuMs);
         } catch (Exception e) {
             Bench.log("  fan-out FAILED: %s", e.getMessage());
             return Result.failed(e.getMessage(), opts.fanoutClients, broker);

@@ -52,13 +52,13 @@ final class Report {
         sb.append(fmt("3 feathers4j instances synced through %s, %,d Socket.IO clients (websocket, one Node process) spread over them, "
                 + "all in one channel; %d events created one at a time on A; time from just before `create` to the last client "
                 + "having the event. Clients connected in %.1f s.%n%n", fanout.broker(), fanout.clients(), fanout.events(), fanout.connectSec()));
-        sb.append("| clients | last client has it: p50 / p99 / max (ms) | events not at every client | instance A / B / C: heap after GC (MiB) | RSS with clients → peak (MiB) | client process peak RSS (MiB) |\n");
-        sb.append("|---:|---|---:|---|---|---:|\n");
+        sb.append("| clients | last client has it: p50 / p99 / max (ms) | events not at every client | instance A / B / C: heap after GC (MiB) | RSS with clients → peak (MiB) | client process peak RSS (MiB) | CPU ms per event: 3 instances / client process |\n");
+        sb.append("|---:|---|---:|---|---|---:|---|\n");
         double[] l = fanout.latencyMs();
-        sb.append(fmt("| %,d | %s / %s / %s | %d | %.0f / %.0f / %.0f | %.0f→%.0f / %.0f→%.0f / %.0f→%.0f | %.0f |%n", fanout.clients(),
+        sb.append(fmt("| %,d | %s / %s / %s | %d | %.0f / %.0f / %.0f | %.0f→%.0f / %.0f→%.0f / %.0f→%.0f | %.0f | %.0f / %.0f |%n", fanout.clients(),
                 ms(l[0]), ms(l[1]), ms(l[2]), fanout.incomplete(), fanout.heapMiB()[0], fanout.heapMiB()[1], fanout.heapMiB()[2],
                 fanout.rssMiB()[0], fanout.peakMiB()[0], fanout.rssMiB()[1], fanout.peakMiB()[1], fanout.rssMiB()[2], fanout.peakMiB()[2],
-                fanout.clientsRssMiB()));
+                fanout.clientsRssMiB(), fanout.instancesCpuMsPerEvent(), fanout.clientsCpuMsPerEvent()));
     }
 
     /** {@code /proc/loadavg}'s three load averages. */
