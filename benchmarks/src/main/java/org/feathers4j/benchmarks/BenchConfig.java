@@ -1,0 +1,49 @@
+package org.feathers4j.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One configuration measured: who sends and receives (feathers4j, Node feathers-sync, a raw Java
+ * or raw Node client) through which broker.
+ *
+ * @param name   e.g. {@code feathers4j-redis}
+ * @param family {@code feathers4j}, {@code feathers-sync}, {@code raw Java} or {@code raw Node}
+ * @param broker {@code redis}, {@code amqp}, {@code nats}, ...
+ * @param node   whether the instances are Node processes
+ * @param mode   the instance's mode argument: {@code sync} or {@code raw-<broker>}
+ */
+record BenchConfig(String name, String family, String broker, boolean node, String mode) {
+
+    static final String F4J = "feathers4j";
+    static final String FS = "feathers-sync";
+    static final String RAW_JAVA = "raw Java";
+    static final String RAW_NODE = "raw Node";
+
+    /** Every configuration, in report order: per broker, feathers4j, feathers-sync, raw Java, raw Node. */
+    static List<BenchConfig> all() {
+        List<BenchConfig> out = new ArrayList<>();
+        for (String b : List.of("redis", "amqp", "nats")) {
+            out.add(new BenchConfig("feathers4j-" + b, F4J, b, false, "sync"));
+            out.add(new BenchConfig("feathers-sync-" + b, FS, b, true, "sync"));
+            out.add(new BenchConfig("raw-java-" + b, RAW_JAVA, b, false, "raw-" + b));
+            out.add(new BenchConfig("raw-node-" + b, RAW_NODE, b, true, "raw-" + b));
+        }
+        out.add(new BenchConfig("feathers4j-mongodb", F4J, "mongodb", false, "sync"));
+        return out;
+    }
+
+    /** Burst size this configuration can take on this machine (its warm-up: a fifth of it). */
+    int maxEvents() {
+        // feathers-sync's NATS adapter opens a connection per event, all at once during a burst:
+        // 20,000 exceed the 20,000 file descriptors a process may have here, and it crashes (EMFILE)
+        return name.equals("feathers-sync-nats") ? FS_NATS_MAX_EVENTS : Integer.MAX_VALUE;
+    }
+
+    static final int FS_NATS_MAX_EVENTS = 10_000;
+
+    /** The feathers-sync configuration on the same broker (the ratio's denominator). */
+    String baselineName() {
+        return "feathers-sync-" + broker;
+    }
+}

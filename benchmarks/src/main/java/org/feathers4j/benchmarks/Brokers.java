@@ -1,0 +1,149 @@
+package org.feathers4j.benchmarks;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.feathers4j.sync.SyncOptions;
+
+/** The brokers' URIs (overridable by environment variables), reachability, versions, cleanup. */
+final class Brokers {
+
+    private Brokers() {
+    }
+
+    static String uri(String broker) {
+        return switch (broker) {
+            case "redis" -> env("FEATHERS4J_REDIS_URI", "redis://127.0.0.1:6379");
+            case "amqp" -> env("FEATHERS4J_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
+            case "nats" -> env("FEATHERS4J_NATS_URI", "nats://127.0.0.1:4222");
+            case "mongodb" -> env("FEATHERS4J_MONGODB_URI", "mongodb://127.0.0.1:27017/feathers4j_bench");
+            default -> throw new IllegalArgumentException("unknown broker " + broker);
+        };
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** Whether the broker's port accepts a TCP connection within a second. */
+    static boolean reachable(String broker) {
+        URI u = URI.create(uri(broker));
+        int port = u.getPort() > 0 ? u.getPort() : switch (broker) {
+            case "redis" -> 6379;
+            case "amqp" -> 5672;
+            case "nats" -> 4222;
+            default -> 27017;
+        };
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(u.getHost(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The broker's version as it reports it, or a short reason why not. */
+    static String version(String broker) {
+        try {
+            switch (broker) {
+                case "redis" -> {
+                    RedisClient c = RedisClient.create(uri(broker));
+                    try (StatefulRedisConnection<String, String> conn = c.connect()) {
+                        for (String l : conn.sync().info("server").split("\r?\n")) {
+                            if (l.startsWith("redis_version:")) return "Redis " + l.substring(14).trim();
+                        }
+                        return "Redis ?";
+                    } finally {
+                        c.shutdown();
+                    }
+                }
+                case "amqp" -> {
+                    ConnectionFactory f = new ConnectionFactory();
+                    f.setUri(uri(broker));
+                    try (Connection conn = f.newConnection("feathers4j-bench-info")) {
+                        Map<String, Object> p = conn.getServerProperties();
+                        return p.get("product") + " " + p.get("version");
+                    }
+                }
+                case "nats" -> {
+                    try (io.nats.client.Connection nc = Nats.connect(new Options.Builder().server(uri(broker))
+                            .connectionTimeout(Duration.ofSeconds(3)).build())) {
+                        return "NATS " + nc.getServerInfo().getVersion();
+                    }
+                }
+                default -> {
+                    return broker;
+                }
+            }
+        } catch (Exception e) {
+            return broker + " (version unknown: " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /** Deletes what a run left on the broker (feathers-sync's AMQP exchanges are not auto-delete). */
+    static void cleanup(String broker, String key) {
+        if (!"amqp".equals(broker)) return;
+        try {
+            ConnectionFactory f = new ConnectionFactory();
+            f.setUri(uri(broker));
+            try (Connection conn = f.newConnection("feathers4j-bench-cleanup"); Channel ch = conn.createChannel()) {
+                ch.exchangeDelete(key);
+            }
+        } catch (Exception e) {
+            System.err.println("bench: could not delete AMQP exchange " + key + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * utime+stime of the broker's server processes on this machine, found by {@code /proc/<pid>/comm}
+     * (redis-server, RabbitMQ's beam.smp, nats-server, mongod), or -1 when none is found (e.g. a
+     * remote broker).
+     */
+    static long cpuTicks(String broker) {
+        String needle = switch (broker) {
+            case "redis" -> "redis-server";
+            case "amqp" -> "beam.smp";
+            case "nats" -> "nats-server";
+            case "mongodb" -> "mongod";
+            default -> null;
+        };
+        if (needle == null) return -1;
+        long total = 0;
+        boolean found = false;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> procs = java.nio.file.Files.newDirectoryStream(
+                java.nio.file.Path.of("/proc"), "[0-9]*")) {
+            for (java.nio.file.Path dir : procs) {
+                String comm;
+                try {
+                    comm = java.nio.file.Files.readString(dir.resolve("comm")).trim();
+                } catch (java.io.IOException e) {
+                    continue; // gone
+                }
+                if (!comm.equals(needle)) continue;
+                long t = ProcStats.sample(Long.parseLong(dir.getFileName().toString())).cpuTicks();
+                if (t >= 0) {
+                    total += t;
+                    found = true;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return found ? total : -1;
+    }
+
+    static String redacted(String broker) {
+        return SyncOptions.redact(uri(broker));
+    }
+}

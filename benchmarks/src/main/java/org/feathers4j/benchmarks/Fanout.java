@@ -1,0 +1,172 @@
+package org.feathers4j.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.feathers4j.benchmarks.instance.JavaInstance;
+
+/**
+ * The fan-out run: three feathers4j instances serving Socket.IO (websocket) and synced through one
+ * adapter, N clients (one Node process, {@code interop/node/bench-clients.js}) spread over them,
+ * every connection in one channel that gets every event. Events are created one at a time on
+ * instance A; for each, the time from just before {@code create} to the moment the last client
+ * has it. Heap (after a GC) and RSS per instance.
+ */
+final class Fanout {
+
+    /**
+     * @param skipped      why the run did not happen, or null
+     * @param error        why it failed, or null
+     * @param clients      clients asked for
+     * @param events       events created
+     * @param incomplete   events that did not reach every client within 10 s
+     * @param latencyMs    p50, p99, max of "last client has it" over the complete events
+     * @param connectSec   seconds to connect every client
+     * @param rssMiB       RSS of each instance after the clients connected
+     * @param peakMiB      peak RSS (VmHWM) of each instance at the end
+     * @param heapMiB      used heap after a GC of each instance, clients connected
+     * @param clientsRssMiB peak RSS of the Node process holding the clients
+     * @param broker       the adapter's broker
+     * @param instancesCpuMsPerEvent CPU time of the three instances together per event (ms)
+     * @param clientsCpuMsPerEvent   CPU time of the client process per event (ms)
+     */
+    record Result(String skipped, String error, int clients, int events, int incomplete, double[] latencyMs,
+                  double connectSec, double[] rssMiB, double[] peakMiB, double[] heapMiB, double clientsRssMiB, String broker,
+                  double instancesCpuMsPerEvent, double clientsCpuMsPerEvent) {
+        static Result skipped(String why) {
+            return new Result(why, null, 0, 0, 0, null, 0, null, null, null, 0, null, 0, 0);
+        }
+
+        static Result failed(String why, int clients, String broker) {
+            return new Result(null, why, clients, 0, 0, null, 0, null, null, null, 0, broker, 0, 0);
+        }
+    }
+
+    private static final int WARM_UP_EVENT = 1_000_000;
+
+    private final Bench.Options opts;
+    private final Path logs;
+    private final String javaBin;
+
+    Fanout(Bench.Options opts, Path logs, String javaBin) {
+        this.opts = opts;
+        this.logs = logs;
+        this.javaBin = javaBin;
+    }
+
+    /** Why the run cannot happen here, or null. */
+    static String unavailable(Bench.Options opts, Set<String> schemes, boolean nodeReady) {
+        try {
+            Class.forName("org.feathers4j.server.FeathersServer");
+        } catch (ClassNotFoundException e) {
+            return "feathers4j-server (the Socket.IO transport) is not on the class path yet";
+        }
+        try {
+            Class.forName("org.feathers4j.benchmarks.instance.FanoutDriver");
+        } catch (ClassNotFoundException e) {
+            return "the fan-out instance is not compiled: rename instance/FanoutDriver.java.pending to .java and add "
+                    + "feathers4j-server to benchmarks/pom.xml (done once the transport is on main)";
+        }
+        if (!schemes.contains(opts.fanoutBroker)) return "no feathers4j adapter for " + opts.fanoutBroker + " on the class path yet";
+        if (!nodeReady) return "Node peers missing: run npm ci in interop/node";
+        if (!Brokers.reachable(opts.fanoutBroker)) return opts.fanoutBroker + " unreachable at " + Brokers.redacted(opts.fanoutBroker);
+        return null;
+    }
+
+    Result run() {
+        String broker = opts.fanoutBroker;
+        String key = "f4jbench-" + ProcessHandle.current().pid() + "-fanout";
+        List<Child> instances = new ArrayList<>();
+        Child clients = null;
+        try {
+            List<String> urls = new ArrayList<>();
+            for (String role : List.of("A", "B", "C")) {
+                int port = freePort();
+                urls.add("http://127.0.0.1:" + port);
+                List<String> cmd = new ArrayList<>();
+                cmd.add(javaBin);
+                cmd.add("-Xlog:disable");
+                cmd.add("-Xlog:all=warning:stderr");
+                for (String o : opts.jvmOpts.trim().split("\\s+")) if (!o.isEmpty()) cmd.add(o);
+                cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+                cmd.add("-cp");
+                cmd.add(opts.classpath);
+                cmd.add(JavaInstance.class.getName());
+                cmd.addAll(List.of("fanout", Brokers.uri(broker), key, Integer.toString(port)));
+                Path log = logs.resolve("fanout-" + role + ".log");
+                Files.deleteIfExists(log);
+                instances.add(Child.start("fanout/" + role, cmd, opts.root.toFile(), log));
+            }
+            for (Child c : instances) c.expect("READY", Duration.ofSeconds(90));
+            Bench.log("  fan-out: 3 instances up (%s); connecting %,d Socket.IO clients", broker, opts.fanoutClients);
+            Path clog = logs.resolve("fanout-clients.log");
+            Files.deleteIfExists(clog);
+            long t0 = System.nanoTime();
+            clients = Child.start("fanout/clients", List.of("node", opts.root.resolve("interop/node/bench-clients.js").toString(),
+                    Integer.toString(opts.fanoutClients), String.join(",", urls)), opts.root.resolve("interop/node").toFile(), clog);
+            clients.expect("READY", Duration.ofSeconds(200));
+            double connectSec = (System.nanoTime() - t0) / 1e9;
+            for (Child c : instances) {
+                Bench.log("    %s %s", c.name(), c.call("COUNTERS", "COUNTERS", Duration.ofSeconds(10)).substring(8).trim());
+            }
+            Child a = instances.get(0);
+            // one warm-up event, not measured
+            a.call("CREATE " + WARM_UP_EVENT, "DONE", Duration.ofSeconds(10));
+            clients.call("WAIT " + WARM_UP_EVENT + " 10000", "GOT", Duration.ofSeconds(20));
+            long clientsCpu0 = clients.sample().cpuTicks();
+            long instancesCpu0 = 0;
+            for (Child c : instances) instancesCpu0 += c.sample().cpuTicks();
+            long[] lat = new long[opts.fanoutEvents];
+            int complete = 0;
+            int incomplete = 0;
+            for (int k = 0; k < opts.fanoutEvents; k++) {
+                long sent = Long.parseLong(a.call("CREATE " + k, "DONE", Duration.ofSeconds(10)).split(" ")[1]);
+                String[] got = clients.call("WAIT " + k + " 10000", "GOT", Duration.ofSeconds(20)).split(" ");
+                if (Integer.parseInt(got[2]) == opts.fanoutClients) lat[complete++] = Long.parseLong(got[3]) - sent;
+                else incomplete++;
+                Thread.sleep(50);
+            }
+            double clientsCpuMs = (clients.sample().cpuTicks() - clientsCpu0) * 1000.0 / ProcStats.TICKS_PER_SECOND / opts.fanoutEvents;
+            long instancesCpu1 = 0;
+            for (Child c : instances) instancesCpu1 += c.sample().cpuTicks();
+            double instancesCpuMs = (instancesCpu1 - instancesCpu0) * 1000.0 / ProcStats.TICKS_PER_SECOND / opts.fanoutEvents;
+            long[] done = Arrays.copyOf(lat, complete);
+            Arrays.sort(done);
+            double[] latMs = {Results.Stats.percentile(done, 0.5) / 1e6, Results.Stats.percentile(done, 0.99) / 1e6,
+                complete == 0 ? Double.NaN : done[complete - 1] / 1e6};
+            double[] rss = new double[3];
+            double[] peak = new double[3];
+            double[] heap = new double[3];
+            for (int i = 0; i < 3; i++) {
+                Child c = instances.get(i);
+                heap[i] = Long.parseLong(c.call("HEAP", "HEAP", Duration.ofSeconds(30)).split(" ")[1]) / 1048576.0;
+                ProcStats.Sample s = c.sample();
+                rss[i] = s.rssMiB();
+                peak[i] = s.hwmMiB();
+            }
+            double clientsRss = clients.sample().hwmMiB();
+            Bench.log("  fan-out: %,d clients, %d events: last client p50 %.1f ms, p99 %.1f ms; %d incomplete",
+                    opts.fanoutClients, opts.fanoutEvents, latMs[0], latMs[1], incomplete);
+            return new Result(null, null, opts.fanoutClients, opts.fanoutEvents, incomplete, latMs, connectSec, rss, peak, heap,
+                    clientsRss, broker, instancesCpuMs, clientsCpuMs);
+        } catch (Exception e) {
+            Bench.log("  fan-out FAILED: %s", e.getMessage());
+            return Result.failed(e.getMessage(), opts.fanoutClients, broker);
+        } finally {
+            if (clients != null) clients.close();
+            for (Child c : instances) c.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

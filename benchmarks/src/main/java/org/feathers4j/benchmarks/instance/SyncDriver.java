@@ -1,0 +1,81 @@
+package org.feathers4j.benchmarks.instance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.feathers4j.Application;
+import org.feathers4j.AppService;
+import org.feathers4j.Params;
+import org.feathers4j.Service;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncOptions;
+
+/**
+ * A feathers4j application with a {@code messages} service, synced through the adapter the URI
+ * names. The service stores nothing (it returns the input with an id), like the Node instance's,
+ * so the figures measure sync and not storage.
+ */
+class SyncDriver implements Driver {
+
+    private final String uri;
+    private final String key;
+    protected final Application app = new Application();
+    private AppService messages;
+
+    SyncDriver(String uri, String key) {
+        this.uri = uri;
+        this.key = key;
+    }
+
+    /** The benchmark service: returns the input with an id; stores nothing. */
+    static final class EchoService implements Service {
+        private final AtomicLong ids = new AtomicLong();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CompletionStage<Object> create(Object data, Params params) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", ids.incrementAndGet());
+            out.putAll((Map<String, Object>) data);
+            return CompletableFuture.completedFuture(out);
+        }
+    }
+
+    @Override
+    public void start(Recorder recorder) throws Exception {
+        app.use("messages", new EchoService());
+        messages = app.service("messages");
+        messages.on("created", (data, ctx) -> {
+            long now = System.nanoTime();
+            if (data instanceof Map<?, ?> m && m.get("phase") instanceof String phase
+                    && m.get("n") instanceof Number n && m.get("t") instanceof Number t) {
+                recorder.record(phase, n.intValue(), t.longValue(), now);
+            }
+        });
+        app.configure(Sync.of(SyncOptions.uri(uri).key(key)));
+        app.sync().ready().get(60, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public CompletionStage<?> send(String phase, int n, long sentNs) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("text", RawMessages.TEXT);
+        data.put("phase", phase);
+        data.put("n", n);
+        data.put("t", sentNs);
+        return messages.create(data);
+    }
+
+    @Override
+    public String counters() {
+        return app.sync().counters().toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.sync().close().get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,154 @@
+package org.feathers4j.benchmarks.jmh;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.feathers4j.AppService;
+import org.feathers4j.Application;
+import org.feathers4j.Params;
+import org.feathers4j.Service;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncMessage;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncSerializer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The sync hot path per event, without a broker:
+ * <ul>
+ *   <li>{@code createAndPublish}: {@code messages.create} → service → event interceptor → context
+ *       filter → JSON serialization → {@code sync-out} → a no-op adapter's publish;</li>
+ *   <li>{@code serialize}: the JSON serialization of one message alone;</li>
+ *   <li>{@code receiveAndDispatch}: message bytes → {@code app.emit("sync-in", bytes)} → decode,
+ *       shape check, context rebuild → the {@code created} listener;</li>
+ *   <li>{@code deserialize}: the JSON decoding of one message alone.</li>
+ * </ul>
+ * The event is the cross-process benchmarks' (a short chat line; about 600 bytes on the wire).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgs = {"-Xmx512m"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class SyncHotPathBenchmark {
+
+    static final String TEXT = "benchmark message: a short chat line, about the size of a typical one";
+
+    private Application sender;
+    private AppService senderMessages;
+    private Application receiver;
+    private Blackhole hole;
+    private SyncSerializer serializer;
+    private SyncMessage message;
+    private byte[] nodeBytes;
+    private int n;
+
+    /** The service of the benchmarks: returns the input with an id; stores nothing. */
+    static final class EchoService implements Service {
+        private final AtomicLong ids = new AtomicLong();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CompletionStage<Object> create(Object data, Params params) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", ids.incrementAndGet());
+            out.putAll((Map<String, Object>) data);
+            return CompletableFuture.completedFuture(out);
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp(Blackhole bh) throws Exception {
+        hole = bh;
+        SyncOptions options = new SyncOptions().key("bench");
+        serializer = options.serializer();
+
+        sender = new Application();
+        sender.configure(Sync.with(new NoopSyncAdapter(options), options));
+        sender.use("messages", new EchoService());
+        senderMessages = sender.service("messages");
+        sender.sync().ready().get(5, TimeUnit.SECONDS);
+
+        receiver = new Application();
+        SyncOptions ro = new SyncOptions().key("bench");
+        receiver.configure(Sync.with(new NoopSyncAdapter(ro), ro));
+        receiver.use("messages", new EchoService());
+        receiver.service("messages").on("created", (data, ctx) -> hole.consume(data));
+        receiver.sync().ready().get(5, TimeUnit.SECONDS);
+
+        Map<String, Object> input = data(7);
+        Map<String, Object> result = new LinkedHashMap<>(input);
+        result.put("id", 7L);
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("arguments", List.of(input, Map.of()));
+        context.put("event", "created");
+        context.put("type", "around");
+        context.put("result", result);
+        context.put("data", input);
+        context.put("params", Map.of());
+        context.put("path", "messages");
+        context.put("method", "create");
+        message = new SyncMessage("created", "messages", result, context, "instance-a", 1L);
+        // what Node feathers-sync sends: no origin/seq, so a receiver never drops it as a duplicate
+        SyncMessage node = new SyncMessage("created", "messages", result, context, null, null);
+        nodeBytes = serializer.serialize(node);
+        if (nodeBytes.length < 400) throw new IllegalStateException("unexpectedly small message: " + new String(nodeBytes, StandardCharsets.UTF_8));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        sender.sync().close();
+        receiver.sync().close();
+    }
+
+    private static Map<String, Object> data(int n) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("text", TEXT);
+        d.put("phase", "t");
+        d.put("n", n);
+        d.put("t", 123_456_789_012L + n);
+        return d;
+    }
+
+    /** create → intercept → filter → serialize → no-op publish. */
+    @Benchmark
+    public Object createAndPublish() {
+        return senderMessages.create(data(n++)).join();
+    }
+
+    /** JSON serialization of one message. */
+    @Benchmark
+    public byte[] serialize() throws Exception {
+        return serializer.serialize(message);
+    }
+
+    /** bytes → sync-in → decode → rebuild → listener. */
+    @Benchmark
+    public boolean receiveAndDispatch() {
+        return receiver.emit(Sync.SYNC_IN, (Object) nodeBytes);
+    }
+
+    /** JSON decoding of one message. */
+    @Benchmark
+    public SyncMessage deserialize() throws Exception {
+        return serializer.deserialize(nodeBytes);
+    }
+}
