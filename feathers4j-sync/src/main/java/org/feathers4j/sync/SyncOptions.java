@@ -162,10 +162,15 @@ public final class SyncOptions {
         return c;
     }
 
-    /** The URI with any password replaced by {@code ***}, for logs and messages. */
+    /**
+     * The URI with its secret replaced by {@code ***}, for logs and messages: the password of
+     * {@code user:password@}, or the whole user info when it has no colon (a bare token, as in
+     * {@code nats://token@host} or {@code redis://password@host}).
+     */
     public static String redact(String uri) {
         if (uri == null) return null;
-        return uri.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+        String masked = uri.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+        return masked.replaceAll("://[^:/@]+@", "://***@");
     }
 
     @Override

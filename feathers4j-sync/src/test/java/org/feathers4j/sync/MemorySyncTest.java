@@ -226,6 +226,8 @@ class MemorySyncTest {
         assertThatThrownBy(() -> new SyncOptions().key(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SyncOptions().bufferSize(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(SyncOptions.redact("amqp://guest:secret@host:5672/vh")).isEqualTo("amqp://guest:***@host:5672/vh");
+        assertThat(SyncOptions.redact("nats://s3cr3t-token@host:4222")).isEqualTo("nats://***@host:4222");
+        assertThat(SyncOptions.redact("redis://127.0.0.1:6379/0")).isEqualTo("redis://127.0.0.1:6379/0");
         assertThat(app.hasSync()).isFalse();
     }
 

@@ -197,8 +197,10 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
 
     private void drop(String why, byte[] bytes, Throwable e) {
         long n = dropped.incrementAndGet();
-        String sample = bytes == null ? "" : " (first bytes: " + preview(bytes) + ")";
-        if (n <= 100 || n % 1000 == 0) LOG.warn("sync: dropped an incoming message because {}{}; {} dropped so far", why, sample, n, e);
+        // the content may hold user data: only its size at WARN, its first bytes at DEBUG
+        String size = bytes == null ? "" : " (" + bytes.length + " bytes)";
+        if (n <= 100 || n % 1000 == 0) LOG.warn("sync: dropped an incoming message because {}{}; {} dropped so far", why, size, n, e);
+        if (bytes != null && LOG.isDebugEnabled()) LOG.debug("sync: first bytes of the dropped message: {}", preview(bytes));
     }
 
     private static String preview(byte[] bytes) {
