@@ -62,17 +62,6 @@ final class Fanout {
 
     /** Why the run cannot happen here, or null. */
     static String unavailable(Bench.Options opts, Set<String> schemes, boolean nodeReady) {
-        try {
-            Class.forName("org.feathers4j.server.FeathersServer");
-        } catch (ClassNotFoundException e) {
-            return "feathers4j-server (the Socket.IO transport) is not on the class path yet";
-        }
-        try {
-            Class.forName("org.feathers4j.benchmarks.instance.FanoutDriver");
-        } catch (ClassNotFoundException e) {
-            return "the fan-out instance is not compiled: rename instance/FanoutDriver.java.pending to .java and add "
-                    + "feathers4j-server to benchmarks/pom.xml (done once the transport is on main)";
-        }
         if (!schemes.contains(opts.fanoutBroker)) return "no feathers4j adapter for " + opts.fanoutBroker + " on the class path yet";
         if (!nodeReady) return "Node peers missing: run npm ci in interop/node";
         if (!Brokers.reachable(opts.fanoutBroker)) return opts.fanoutBroker + " unreachable at " + Brokers.redacted(opts.fanoutBroker);
