@@ -176,7 +176,7 @@ public final class Bench {
             Results.ConfigResult r = new Results.ConfigResult(c);
             results.put(c.name(), r);
             boolean up = reachable.computeIfAbsent(c.broker(), Brokers::reachable);
-            if (c.family().equals(BenchConfig.F4J) && !schemes.contains(schemeOf(c.broker()))) {
+            if (c.family().startsWith(BenchConfig.F4J) && !schemes.contains(schemeOf(c.broker()))) {
                 r.skipped = "no feathers4j adapter for " + c.broker() + " on the classpath yet";
             } else if (c.node() && !nodeReady) {
                 r.skipped = "Node peers missing: run npm ci in " + nodeDir;
@@ -326,7 +326,7 @@ public final class Bench {
                 lat.length == 0 ? Double.NaN : lat[lat.length - 1] / 1e6
             };
             for (Child ch : all) {
-                if (!c.node() && c.mode().equals("sync")) logCounters(ch);
+                if (!c.node() && c.mode().startsWith("sync")) logCounters(ch);
             }
             ProcStats.Sample endA = a.sample();
             ProcStats.Sample endB = b.sample();

@@ -8,23 +8,25 @@ import java.util.List;
  * or raw Node client) through which broker.
  *
  * @param name   e.g. {@code feathers4j-redis}
- * @param family {@code feathers4j}, {@code feathers-sync}, {@code raw Java} or {@code raw Node}
+ * @param family {@code feathers4j}, {@code feathers4j batch} (option {@code batch} on), {@code feathers-sync}, {@code raw Java} or {@code raw Node}
  * @param broker {@code redis}, {@code amqp}, {@code nats}, ...
  * @param node   whether the instances are Node processes
- * @param mode   the instance's mode argument: {@code sync} or {@code raw-<broker>}
+ * @param mode   the instance's mode argument: {@code sync}, {@code sync-batch} or {@code raw-<broker>}
  */
 record BenchConfig(String name, String family, String broker, boolean node, String mode) {
 
     static final String F4J = "feathers4j";
+    static final String F4J_BATCH = "feathers4j batch";
     static final String FS = "feathers-sync";
     static final String RAW_JAVA = "raw Java";
     static final String RAW_NODE = "raw Node";
 
-    /** Every configuration, in report order: per broker, feathers4j, feathers-sync, raw Java, raw Node. */
+    /** Every configuration, in report order: per broker, feathers4j, feathers4j batch, feathers-sync, raw Java, raw Node. */
     static List<BenchConfig> all() {
         List<BenchConfig> out = new ArrayList<>();
         for (String b : List.of("redis", "amqp", "nats")) {
             out.add(new BenchConfig("feathers4j-" + b, F4J, b, false, "sync"));
+            out.add(new BenchConfig("feathers4j-batch-" + b, F4J_BATCH, b, false, "sync-batch"));
             out.add(new BenchConfig("feathers-sync-" + b, FS, b, true, "sync"));
             out.add(new BenchConfig("raw-java-" + b, RAW_JAVA, b, false, "raw-" + b));
             out.add(new BenchConfig("raw-node-" + b, RAW_NODE, b, true, "raw-" + b));

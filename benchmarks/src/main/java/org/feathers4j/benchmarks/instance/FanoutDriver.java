@@ -16,7 +16,7 @@ final class FanoutDriver extends SyncDriver {
     private Channels channels;
 
     FanoutDriver(String uri, String key, int port) {
-        super(uri, key);
+        super(uri, key, false);
         this.port = port;
     }
 

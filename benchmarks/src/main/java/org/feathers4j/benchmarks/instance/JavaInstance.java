@@ -41,11 +41,12 @@ public final class JavaInstance {
         PrintStream proto = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // only protocol lines on stdout
         if (args.length < 3) {
-            System.err.println("usage: JavaInstance <sync|raw-redis|raw-amqp|raw-nats> <uri> <key>");
+            System.err.println("usage: JavaInstance <sync|sync-batch|raw-redis|raw-amqp|raw-nats> <uri> <key>");
             System.exit(2);
         }
         Driver driver = switch (args[0]) {
-            case "sync" -> new SyncDriver(args[1], args[2]);
+            case "sync" -> new SyncDriver(args[1], args[2], false);
+            case "sync-batch" -> new SyncDriver(args[1], args[2], true);
             case "raw-redis" -> new RawRedisDriver(args[1], args[2]);
             case "raw-amqp" -> new RawAmqpDriver(args[1], args[2]);
             case "raw-nats" -> new RawNatsDriver(args[1], args[2]);

@@ -22,12 +22,14 @@ class SyncDriver implements Driver {
 
     private final String uri;
     private final String key;
+    private final boolean batch;
     protected final Application app = new Application();
     private AppService messages;
 
-    SyncDriver(String uri, String key) {
+    SyncDriver(String uri, String key, boolean batch) {
         this.uri = uri;
         this.key = key;
+        this.batch = batch;
     }
 
     /** The benchmark service: returns the input with an id; stores nothing. */
@@ -55,7 +57,7 @@ class SyncDriver implements Driver {
                 recorder.record(phase, n.intValue(), t.longValue(), now);
             }
         });
-        app.configure(Sync.of(SyncOptions.uri(uri).key(key)));
+        app.configure(Sync.of(SyncOptions.uri(uri).key(key).batch(batch)));
         app.sync().ready().get(60, TimeUnit.SECONDS);
     }
 

@@ -178,6 +178,39 @@ class RedisSyncTest {
     }
 
     @Test
+    void withBatchingABurstArrivesWholeAndInOrderInFewerRedisMessages() {
+        raw = RedisClient.create(uri);
+        StatefulRedisPubSubConnection<byte[], byte[]> spy = raw.connectPubSub(ByteArrayCodec.INSTANCE);
+        java.util.concurrent.atomic.AtomicInteger onTheWire = new java.util.concurrent.atomic.AtomicInteger();
+        spy.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                onTheWire.incrementAndGet();
+            }
+        });
+        spy.sync().subscribe(key.getBytes(StandardCharsets.UTF_8));
+        a = app(SyncOptions.uri(uri).key(key).batch(true));
+        b = app(SyncOptions.uri(uri).key(key).batch(true));
+        c = app(SyncOptions.uri(uri).key(key)); // batching off: reads frames all the same
+        readyAll(a, b, c);
+        Recorder rb = Recorder.on(b, "messages", "created");
+        Recorder rc = Recorder.on(c, "messages", "created");
+        int n = 3000;
+        List<java.util.concurrent.CompletableFuture<Object>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) calls.add(a.service("messages").create(Map.of("n", i)));
+        java.util.concurrent.CompletableFuture.allOf(calls.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data.size() >= n && rc.data.size() >= n);
+        List<Object> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) expected.add(i);
+        assertThat(rb.field("n")).containsExactlyElementsOf(expected);
+        assertThat(rc.field("n")).containsExactlyElementsOf(expected);
+        Map<String, Long> counters = a.sync().counters();
+        assertThat(counters.get("framesSent")).isPositive();
+        assertThat(onTheWire.get()).as("Redis messages for %s events", n).isLessThan(n);
+        assertThat(c.sync().counters()).containsEntry("dropped", 0L);
+    }
+
+    @Test
     void aBinarySerializerWorks() {
         raw = RedisClient.create(uri);
         StatefulRedisPubSubConnection<byte[], byte[]> spy = raw.connectPubSub(ByteArrayCodec.INSTANCE);

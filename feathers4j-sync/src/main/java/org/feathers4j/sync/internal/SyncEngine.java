@@ -2,6 +2,7 @@ package org.feathers4j.sync.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,9 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
+    private final AtomicLong framesSent = new AtomicLong();
+    private final AtomicLong framesReceived = new AtomicLong();
+    private final Batcher batcher; // null unless options.batch()
 
     private SyncEngine(Application app, SyncOptions options, String type, SyncAdapter adapter,
                        CompletableFuture<Void> customReady) {
@@ -57,7 +61,16 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         this.type = type;
         this.adapter = adapter;
         this.customReady = customReady;
+        this.batcher = adapter != null && options.batch()
+                ? new Batcher(adapter, Math.min(options.maxMessageBytes(), MAX_FRAME_BYTES), MAX_FRAME_MESSAGES, 1, this::published)
+                : null;
     }
+
+    /** The largest batch frame sent: big enough to amortise a publish, small enough not to stall a receiver. */
+    static final int MAX_FRAME_BYTES = 128 * 1024;
+
+    /** The most messages in one batch frame. */
+    static final int MAX_FRAME_MESSAGES = 512;
 
     /** Installs sync on an app with an adapter: interceptor, sync-in/out routes, adapter start. */
     public static SyncEngine install(Application app, SyncOptions options, SyncAdapter adapter) {
@@ -131,14 +144,24 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
 
     private void publish(Object[] args) {
         if (args.length == 0 || !(args[0] instanceof byte[] bytes)) return;
-        adapter.publish(bytes).whenComplete((v, e) -> {
-            if (e == null) {
-                sent.incrementAndGet();
-            } else {
-                long n = sendFailed.incrementAndGet();
-                if (n == 1 || n % 1000 == 0) LOG.warn("sync: {} message(s) could not be published so far; last: {}", n, e.getMessage());
+        if (batcher != null) {
+            batcher.offer(bytes);
+            return;
+        }
+        adapter.publish(bytes).whenComplete((v, e) -> published(1, e));
+    }
+
+    private void published(int messages, Throwable e) {
+        if (e == null) {
+            sent.addAndGet(messages);
+            if (messages > 1) framesSent.incrementAndGet();
+        } else {
+            long before = sendFailed.getAndAdd(messages);
+            long n = before + messages;
+            if (before == 0 || before / 1000 != n / 1000) {
+                LOG.warn("sync: {} message(s) could not be published so far; last: {}", n, e.getMessage());
             }
-        });
+        }
     }
 
     // ---- incoming ------------------------------------------------------------------------
@@ -166,6 +189,29 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             drop("it is " + bytes.length + " bytes, over maxMessageBytes " + options.maxMessageBytes(), null, null);
             return;
         }
+        if (BatchFrame.isFrame(bytes)) {
+            List<byte[]> messages;
+            try {
+                messages = BatchFrame.decode(bytes);
+            } catch (IllegalArgumentException e) {
+                drop(e.getMessage(), bytes, null);
+                return;
+            }
+            framesReceived.incrementAndGet();
+            for (byte[] m : messages) {
+                try {
+                    receiveOne(m);
+                } catch (RuntimeException e) {
+                    // one message's failure must not lose the rest of its frame
+                    drop("a listener or the context rebuild failed: " + e, m, e);
+                }
+            }
+            return;
+        }
+        receiveOne(bytes);
+    }
+
+    private void receiveOne(byte[] bytes) {
         SyncMessage m;
         try {
             m = options.serializer().deserialize(bytes);
@@ -290,6 +336,11 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             c.put("gaps", tracker.gaps());
         }
         c.put("late", late.get());
+        if (batcher != null || framesReceived.get() > 0) {
+            c.put("framesSent", framesSent.get());
+            c.put("framesReceived", framesReceived.get());
+            if (batcher != null) c.put("batchWaiting", (long) batcher.waiting());
+        }
         if (adapter != null) c.putAll(adapter.counters());
         return c;
     }
