@@ -12,14 +12,16 @@ public enum Method {
     REMOVE("removed");
 
     private final String event;
+    private final String methodName;
 
     Method(String event) {
         this.event = event;
+        this.methodName = name().toLowerCase(Locale.ROOT);
     }
 
     /** The lower-case name as Feathers spells it, e.g. {@code "create"}. */
     public String methodName() {
-        return name().toLowerCase(Locale.ROOT);
+        return methodName;
     }
 
     /** The event emitted after a successful call ({@code "created"} for create), or {@code null}. */

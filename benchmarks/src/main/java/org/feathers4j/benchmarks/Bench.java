@@ -32,7 +32,7 @@ public final class Bench {
         int inflight = 100;
         int latencyEvents = 2_000;
         int rate = 500;
-        int warmup = 20_000;
+        int warmup = 100_000;
         int reps = 3;
         List<String> only = new ArrayList<>();
         Path out;
@@ -116,7 +116,7 @@ public final class Bench {
                   --inflight N          creates in flight during the burst (default 100)
                   --latency-events N    paced creates of the latency run (default 2,000)
                   --rate N              their rate per second (default 500)
-                  --warmup N            warm-up events before measuring (default 20,000: the JIT needs it)
+                  --warmup N            warm-up events before measuring, in rounds of at most the burst (default 100,000: the JIT needs it)
                   --reps N              repetitions; the table shows medians (default 3)
                   --configs a,b         only configurations whose name contains one of these
                                         (feathers4j-redis, feathers-sync-amqp, raw-java-nats, raw-node, redis, ...)
@@ -271,10 +271,14 @@ public final class Bench {
             ProcStats.Sample readyC = cc.sample();
 
             probe(a, all);
-            if (warmup > 0) {
-                reset(all, "w", warmup);
-                a.call("BURST w " + warmup + " " + opts.inflight, "DONE", phaseTimeout(warmup));
-                waitFor(all, warmup);
+            // in rounds no larger than the measured burst, each received everywhere before the next, so
+            // that a long warm-up does not leave a backlog (or a grown heap) the burst would inherit
+            for (int left = warmup; left > 0; ) {
+                int round = Math.min(left, events);
+                reset(all, "w", round);
+                a.call("BURST w " + round + " " + opts.inflight, "DONE", phaseTimeout(round));
+                waitFor(all, round);
+                left -= round;
             }
 
             // throughput burst

@@ -11,8 +11,10 @@ public enum HookType {
     /** After the method or a hook failed. */
     ERROR;
 
+    private final String typeName = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The lower-case name as Feathers spells it. */
     public String typeName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return typeName;
     }
 }

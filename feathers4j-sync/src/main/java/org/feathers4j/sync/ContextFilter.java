@@ -46,6 +46,9 @@ public final class ContextFilter {
     private static final com.fasterxml.jackson.databind.ObjectMapper POJO_MAPPER = JsonSyncSerializer.defaultMapper();
 
     private final Pattern sensitiveKeys;
+    /** The pattern's verdict per key seen: the same few keys come with every event. */
+    private final Map<String, Boolean> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_VERDICTS = 4096;
     private final Set<String> omittedParams;
     private final UnaryOperator<Map<String, Object>> andThen;
 
@@ -125,7 +128,13 @@ public final class ContextFilter {
     }
 
     private boolean isSensitive(String key) {
-        return sensitiveKeys != null && sensitiveKeys.matcher(key).matches();
+        if (sensitiveKeys == null) return false;
+        Boolean known = verdicts.get(key);
+        if (known != null) return known;
+        boolean sensitive = sensitiveKeys.matcher(key).matches();
+        // keys come from clients too (query, data): remember a bounded number of them
+        if (verdicts.size() < MAX_VERDICTS) verdicts.put(key, sensitive);
+        return sensitive;
     }
 
     /** Copies maps and lists without sensitive keys; other values are returned as they are. */

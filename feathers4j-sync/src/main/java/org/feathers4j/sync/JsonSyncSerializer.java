@@ -3,6 +3,8 @@ package org.feathers4j.sync;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -17,12 +19,13 @@ import java.util.Map;
  */
 public final class JsonSyncSerializer implements SyncSerializer {
 
-    static final JsonSyncSerializer INSTANCE = new JsonSyncSerializer();
-
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
 
-    private final ObjectMapper mapper;
+    static final JsonSyncSerializer INSTANCE = new JsonSyncSerializer(); // after MAP, which it uses
+
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
 
     /** A serializer with our default mapper settings. */
     public JsonSyncSerializer() {
@@ -31,7 +34,8 @@ public final class JsonSyncSerializer implements SyncSerializer {
 
     /** A serializer with your own mapper (e.g. with extra modules). */
     public JsonSyncSerializer(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this.writer = mapper.writer();
+        this.reader = mapper.readerFor(MAP);
     }
 
     /** The mapper the default serializer uses; copy it to customise. */
@@ -54,12 +58,12 @@ public final class JsonSyncSerializer implements SyncSerializer {
         json.put("context", m.context());
         if (m.origin() != null) json.put("origin", m.origin());
         if (m.seq() != null) json.put("seq", m.seq());
-        return mapper.writeValueAsBytes(json);
+        return writer.writeValueAsBytes(json);
     }
 
     @Override
     public SyncMessage deserialize(byte[] bytes) throws Exception {
-        Map<String, Object> json = mapper.readValue(bytes, MAP);
+        Map<String, Object> json = reader.readValue(bytes);
         return WireShape.toMessage(json);
     }
 }
