@@ -255,6 +255,8 @@ public final class Bench {
         String key = "f4jbench-" + ProcessHandle.current().pid() + "-" + c.name() + "-" + rep;
         int events = Math.min(opts.events, c.maxEvents());
         int warmup = Math.min(opts.warmup, c.maxEvents() / 5);
+        double busy = ProcStats.awaitQuiet(0.15, Duration.ofSeconds(20));
+        if (busy >= 0.15) log("    the machine stayed busy before %s (%.0f%% of all cores): measured anyway", c.name(), busy * 100);
         List<Child> all = new ArrayList<>();
         try {
             Child b = start(c, "B", key, rep);

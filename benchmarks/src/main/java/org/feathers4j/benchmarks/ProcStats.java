@@ -54,4 +54,41 @@ final class ProcStats {
     private static long kib(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
+
+    /** Busy and total jiffies of the whole machine, from the {@code cpu} line of {@code /proc/stat}; zeros if unreadable. */
+    static long[] machineTicks() {
+        try {
+            String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+            String[] f = line.trim().split("\\s+");
+            long total = 0;
+            long idle = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                long v = Long.parseLong(f[i]);
+                total += v;
+                if (i == 4 || i == 5) idle += v; // idle, iowait
+            }
+            return new long[] {total - idle, total};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /**
+     * Waits until the machine is quiet (under {@code maxBusyShare} of all cores busy over half a
+     * second), at most {@code max}; the previous configuration's broker aftermath (queue deletion,
+     * GC of a finished process) must not be charged to the next. Returns the last busy share seen.
+     */
+    static double awaitQuiet(double maxBusyShare, java.time.Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        double share = 1;
+        while (System.nanoTime() < deadline) {
+            long[] a = machineTicks();
+            Thread.sleep(500);
+            long[] b = machineTicks();
+            if (b[1] == a[1]) return 0; // /proc/stat not readable: do not wait
+            share = (double) (b[0] - a[0]) / (b[1] - a[1]);
+            if (share < maxBusyShare) return share;
+        }
+        return share;
+    }
 }
