@@ -13,7 +13,12 @@ import java.util.Map;
  */
 final class OriginTracker {
 
-    static final int WINDOW = 4096;
+    /**
+     * 65,536 numbers (8 KiB per origin): wider than what an adapter may send again after a reconnect
+     * (AMQP re-sends what was unconfirmed, up to a few thousand messages at the rates measured here),
+     * so such a re-send is recognised as late or duplicate, never dropped as too old to tell.
+     */
+    static final int WINDOW = 1 << 16;
     static final int MAX_ORIGINS = 1024;
 
     /** What a sequence number is. */
@@ -51,7 +56,7 @@ final class OriginTracker {
             gaps += skipped;
             // clear the bits of the numbers that slide into the window
             long clearFrom = Math.max(o.highest + 1, seq - WINDOW + 1);
-            for (long s = clearFrom; s <= seq; s++) o.seen.clear(index(s));
+            clear(o.seen, clearFrom, seq);
             o.highest = seq;
             o.seen.set(index(seq));
             return Verdict.NEW;
@@ -62,6 +67,18 @@ final class OriginTracker {
         o.seen.set(i);
         if (gaps > 0) gaps--;
         return Verdict.LATE;
+    }
+
+    /** Clears the bits of {@code from..to} (at most WINDOW numbers), which may wrap around the ring. */
+    private static void clear(BitSet bits, long from, long to) {
+        int a = index(from);
+        int b = index(to);
+        if (a <= b) {
+            bits.clear(a, b + 1);
+        } else {
+            bits.clear(a, WINDOW);
+            bits.clear(0, b + 1);
+        }
     }
 
     private static int index(long seq) {
