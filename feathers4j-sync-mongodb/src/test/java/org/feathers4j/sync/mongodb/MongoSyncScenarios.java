@@ -27,6 +27,7 @@ import org.feathers4j.Params;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncMessage;
+import org.feathers4j.sync.SyncAdapterContract;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.SyncSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * database of its own.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class MongoSyncScenarios {
+abstract class MongoSyncScenarios extends SyncAdapterContract {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -74,6 +75,11 @@ abstract class MongoSyncScenarios {
         public List<String> events() {
             return List.of("typing");
         }
+    }
+
+    @Override
+    protected SyncOptions options(String key) {
+        return options().key(key);
     }
 
     protected SyncOptions options() {
@@ -132,64 +138,6 @@ abstract class MongoSyncScenarios {
     @SuppressWarnings("unchecked")
     private static Object field(Object data, String name) {
         return ((Map<String, Object>) data).get(name);
-    }
-
-    @Test
-    void threeAppsExchangeEventsWithTheirContext() {
-        Application a = readyApp(), b = readyApp(), c = readyApp();
-        assertThat(a.sync().type()).isEqualTo("mongodb");
-        Recorder ra = new Recorder(a, "created", "patched"), rb = new Recorder(b, "created", "patched"),
-                rc = new Recorder(c, "created", "patched");
-
-        Params params = new Params().provider("rest").query("room", "lobby").user(Map.of("id", 7, "password", "secret"));
-        Object created = a.service("messages").create(Map.of("text", "hello"), params).join();
-        Object id = field(created, "id");
-
-        for (Recorder r : List.of(ra, rb, rc)) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> r.data("created").size() == 1);
-            assertThat(field(r.data("created").get(0), "text")).isEqualTo("hello");
-            HookContext ctx = r.contexts("created").get(0);
-            assertThat(ctx.isFromSync()).isTrue();
-            assertThat(ctx.method()).isEqualTo(Method.CREATE);
-            assertThat(ctx.params().provider()).isEqualTo("rest");
-            assertThat(ctx.params().query()).containsEntry("room", "lobby");
-            assertThat(asMap(ctx.params().user())).containsEntry("id", 7).doesNotContainKey("password");
-        }
-
-        // and the other way: B patches, A and C hear it (in the other instance, so id is a number as JSON gave it)
-        b.service("messages").create(Map.of("text", "from b")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> ra.data("created").size() == 2 && rc.data("created").size() == 2);
-        a.service("messages").patch(id, Map.of("text", "edited")).join();
-        for (Recorder r : List.of(ra, rb, rc)) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> r.data("patched").size() == 1);
-            assertThat(((Number) r.contexts("patched").get(0).id()).longValue()).isEqualTo(((Number) id).longValue());
-            assertThat(r.contexts("patched").get(0).method()).isEqualTo(Method.PATCH);
-        }
-        // nothing delivered twice
-        assertThat(rb.data("created")).hasSize(2);
-        assertThat(b.sync().counters()).containsEntry("duplicates", 0L).containsEntry("dropped", 0L);
-    }
-
-    @Test
-    void customEventsAreSynced() {
-        Application a = readyApp(), b = readyApp();
-        Recorder rb = new Recorder(b, "typing");
-        a.service("messages").emit("typing", Map.of("user", "ann"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("typing").size() == 1);
-        assertThat(field(rb.data("typing").get(0), "user")).isEqualTo("ann");
-    }
-
-    @Test
-    void theSkipSwitchKeepsACallLocal() {
-        Application a = readyApp(), b = readyApp();
-        Recorder ra = new Recorder(a, "created"), rb = new Recorder(b, "created");
-        a.service("messages").create(Map.of("text", "local only"), new Params().set(Sync.SYNC, false)).join();
-        a.service("messages").create(Map.of("text", "marker")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
-        await().atMost(Duration.ofSeconds(15)).until(() -> ra.data("created").size() == 2);
-        // B got the marker, written after the local one: the local one never went out
-        assertThat(field(rb.data("created").get(0), "text")).isEqualTo("marker");
-        assertThat(ra.data("created")).extracting(d -> field(d, "text")).containsExactlyInAnyOrder("local only", "marker");
     }
 
     /** GZIP over JSON: bytes that are not UTF-8 text. */

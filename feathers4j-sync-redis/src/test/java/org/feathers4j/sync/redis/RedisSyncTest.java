@@ -65,53 +65,6 @@ class RedisSyncTest {
     }
 
     @Test
-    void threeAppsExchangeEventsWithTheirContext() {
-        a = app(uri, key);
-        b = app(uri, key);
-        c = app(uri, key);
-        readyAll(a, b, c);
-        assertThat(a.sync().type()).isEqualTo("redis");
-        assertThat(a.sync().state()).isEqualTo("CONNECTED");
-        Recorder ra = Recorder.on(a, "messages", "created");
-        Recorder rb = Recorder.on(b, "messages", "created");
-        Recorder rc = Recorder.on(c, "messages", "created");
-        Recorder pc = Recorder.on(c, "messages", "patched");
-
-        Object created = a.service("messages").create(Map.of("text", "from a"),
-                new Params().provider("rest").query("$select", List.of("text")).set("tenant", "t1")).join();
-        Object id = ((Map<?, ?>) created).get("id");
-        b.service("messages").create(Map.of("text", "from b")).join();
-        a.service("messages").patch(id, Map.of("text", "patched")).join();
-
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            for (Recorder r : List.of(ra, rb, rc)) {
-                assertThat(r.field("text")).containsExactlyInAnyOrder("from a", "from b");
-            }
-            assertThat(pc.field("text")).containsExactly("patched");
-        });
-        // the context is rebuilt on the receiver from what the sender put on the wire
-        var ctx = rc.contexts.get(rc.field("text").indexOf("from a"));
-        assertThat(ctx.isFromSync()).isTrue();
-        assertThat(ctx.method()).isEqualTo(Method.CREATE);
-        assertThat(ctx.params().provider()).isEqualTo("rest");
-        assertThat(ctx.params().query()).containsEntry("$select", List.of("text"));
-        assertThat(ctx.params().get("tenant")).isEqualTo("t1");
-        assertThat(ctx.path()).isEqualTo("messages");
-        assertThat(String.valueOf(pc.contexts.get(0).id())).isEqualTo(String.valueOf(id));
-        // the sender saw its event exactly once, back through Redis
-        assertThat(ra.contexts).allSatisfy(x -> assertThat(x.isFromSync()).isTrue());
-        assertThat(a.sync().counters()).containsEntry("duplicates", 0L).containsEntry("dropped", 0L);
-    }
-
-    /** A service with a declared custom event. */
-    static final class Typing extends MemoryService {
-        @Override
-        public List<String> events() {
-            return List.of("typing");
-        }
-    }
-
-    @Test
     void closeStopsEveryThreadTheAdapterStarted() {
         a = app(uri, key);
         readyAll(a);
@@ -128,34 +81,6 @@ class RedisSyncTest {
     private static List<String> liveThreads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith(prefix)).toList();
-    }
-
-    @Test
-    void customEventsAreSynced() {
-        a = new Application().use("chat", (Service) new Typing());
-        b = new Application().use("chat", (Service) new Typing());
-        a.configure(Sync.of(SyncOptions.uri(uri).key(key)));
-        b.configure(Sync.of(SyncOptions.uri(uri).key(key)));
-        readyAll(a, b);
-        Recorder rb = Recorder.on(b, "chat", "typing");
-        a.service("chat").emit("typing", Map.of("user", "ann"));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("user")).containsExactly("ann"));
-        assertThat(rb.contexts.get(0).event()).isEqualTo("typing");
-    }
-
-    @Test
-    void theSkipSwitchKeepsAnEventLocal() {
-        a = app(uri, key);
-        b = app(uri, key);
-        readyAll(a, b);
-        Recorder ra = Recorder.on(a, "messages", "created");
-        Recorder rb = Recorder.on(b, "messages", "created");
-        a.service("messages").create(Map.of("text", "local only"), new Params().set(Sync.SYNC, false)).join();
-        a.service("messages").create(Map.of("text", "synced")).join();
-        // events of one origin arrive in order: once "synced" is on b, "local only" would have been there first
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).contains("synced"));
-        assertThat(rb.field("text")).containsExactly("synced");
-        assertThat(ra.field("text")).containsExactly("local only", "synced");
     }
 
     /** JSON wrapped in gzip: bytes that are not valid UTF-8. */

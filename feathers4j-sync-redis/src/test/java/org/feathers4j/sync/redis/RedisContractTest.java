@@ -1,0 +1,13 @@
+package org.feathers4j.sync.redis;
+
+import org.feathers4j.sync.SyncAdapterContract;
+import org.feathers4j.sync.SyncOptions;
+
+/** The adapter contract against the shared Redis. */
+class RedisContractTest extends SyncAdapterContract {
+
+    @Override
+    protected SyncOptions options(String key) {
+        return SyncOptions.uri(RedisTestSupport.sharedRedis()).key(key);
+    }
+}
