@@ -2,14 +2,10 @@ package org.feathers4j.benchmarks.instance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.Application;
 import org.feathers4j.AppService;
-import org.feathers4j.Params;
-import org.feathers4j.Service;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
 
@@ -30,20 +26,6 @@ class SyncDriver implements Driver {
         this.uri = uri;
         this.key = key;
         this.batch = batch;
-    }
-
-    /** The benchmark service: returns the input with an id; stores nothing. */
-    static final class EchoService implements Service {
-        private final AtomicLong ids = new AtomicLong();
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public CompletionStage<Object> create(Object data, Params params) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", ids.incrementAndGet());
-            out.putAll((Map<String, Object>) data);
-            return CompletableFuture.completedFuture(out);
-        }
     }
 
     @Override

@@ -4,14 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.AppService;
 import org.feathers4j.Application;
-import org.feathers4j.Params;
-import org.feathers4j.Service;
+import org.feathers4j.benchmarks.instance.EchoService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncMessage;
 import org.feathers4j.sync.SyncOptions;
@@ -60,20 +56,6 @@ public class SyncHotPathBenchmark {
     private SyncMessage message;
     private byte[] nodeBytes;
     private int n;
-
-    /** The service of the benchmarks: returns the input with an id; stores nothing. */
-    static final class EchoService implements Service {
-        private final AtomicLong ids = new AtomicLong();
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public CompletionStage<Object> create(Object data, Params params) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", ids.incrementAndGet());
-            out.putAll((Map<String, Object>) data);
-            return CompletableFuture.completedFuture(out);
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp(Blackhole bh) throws Exception {

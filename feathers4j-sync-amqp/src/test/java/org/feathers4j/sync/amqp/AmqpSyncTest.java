@@ -12,8 +12,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,17 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.feathers4j.Application;
 import org.feathers4j.HookContext;
 import org.feathers4j.Params;
 import org.feathers4j.Service;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
-import org.feathers4j.sync.SyncMessage;
+import org.feathers4j.sync.GzipJsonSerializer;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncSerializer;
 import org.feathers4j.sync.amqp.AmqpTestSupport.Recorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,28 +75,9 @@ class AmqpSyncTest {
         return started(options(URI, key));
     }
 
-    /** A binary serializer: gzip of the JSON, so the bytes are not text. */
-    static final class GzipJson implements SyncSerializer {
-        @Override
-        public byte[] serialize(SyncMessage message) throws Exception {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-                gz.write(SyncSerializer.json().serialize(message));
-            }
-            return out.toByteArray();
-        }
-
-        @Override
-        public SyncMessage deserialize(byte[] bytes) throws Exception {
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                return SyncSerializer.json().deserialize(in.readAllBytes());
-            }
-        }
-    }
-
     @Test
     void binarySerializer() throws Exception {
-        SyncOptions o = options(URI, key).serializer(new GzipJson());
+        SyncOptions o = options(URI, key).serializer(new GzipJsonSerializer());
         Application a = started(o.copy());
         Application b = started(o.copy().instanceId("b-" + key));
         Recorder rb = Recorder.on(b, "messages", "created");

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.feathers4j.Application;
@@ -26,10 +22,9 @@ import org.feathers4j.Method;
 import org.feathers4j.Params;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
-import org.feathers4j.sync.SyncMessage;
 import org.feathers4j.sync.SyncAdapterContract;
+import org.feathers4j.sync.GzipJsonSerializer;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -140,28 +135,9 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         return ((Map<String, Object>) data).get(name);
     }
 
-    /** GZIP over JSON: bytes that are not UTF-8 text. */
-    static final class GzipSerializer implements SyncSerializer {
-        @Override
-        public byte[] serialize(SyncMessage message) throws Exception {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-                z.write(SyncSerializer.json().serialize(message));
-            }
-            return out.toByteArray();
-        }
-
-        @Override
-        public SyncMessage deserialize(byte[] bytes) throws Exception {
-            try (GZIPInputStream z = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                return SyncSerializer.json().deserialize(z.readAllBytes());
-            }
-        }
-    }
-
     @Test
     void aBinarySerializerWorks() {
-        Application a = app(o -> o.serializer(new GzipSerializer())), b = app(o -> o.serializer(new GzipSerializer()));
+        Application a = app(o -> o.serializer(new GzipJsonSerializer())), b = app(o -> o.serializer(new GzipJsonSerializer()));
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
         b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
         Recorder rb = new Recorder(b, "created");

@@ -12,25 +12,20 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.feathers4j.Application;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
 import org.feathers4j.Service;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
-import org.feathers4j.sync.SyncMessage;
+import org.feathers4j.sync.GzipJsonSerializer;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncSerializer;
 import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,25 +78,6 @@ class RedisSyncTest {
                 .filter(n -> n.startsWith(prefix)).toList();
     }
 
-    /** JSON wrapped in gzip: bytes that are not valid UTF-8. */
-    static final class GzipJson implements SyncSerializer {
-        @Override
-        public byte[] serialize(SyncMessage message) throws Exception {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-                gz.write(SyncSerializer.json().serialize(message));
-            }
-            return out.toByteArray();
-        }
-
-        @Override
-        public SyncMessage deserialize(byte[] bytes) throws Exception {
-            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                return SyncSerializer.json().deserialize(in.readAllBytes());
-            }
-        }
-    }
-
     @Test
     void withBatchingABurstArrivesWholeAndInOrderInFewerRedisMessages() {
         raw = RedisClient.create(uri);
@@ -148,8 +124,8 @@ class RedisSyncTest {
         });
         spy.sync().subscribe(key.getBytes(StandardCharsets.UTF_8));
 
-        a = app(SyncOptions.uri(uri).key(key).serializer(new GzipJson()));
-        b = app(SyncOptions.uri(uri).key(key).serializer(new GzipJson()));
+        a = app(SyncOptions.uri(uri).key(key).serializer(new GzipJsonSerializer()));
+        b = app(SyncOptions.uri(uri).key(key).serializer(new GzipJsonSerializer()));
         readyAll(a, b);
         Recorder rb = Recorder.on(b, "messages", "created");
         a.service("messages").create(Map.of("text", "zipped", "bytes", "\u00e9\u0000\u00ff")).join();
