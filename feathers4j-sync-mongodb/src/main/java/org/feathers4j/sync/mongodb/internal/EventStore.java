@@ -1,6 +1,7 @@
 package org.feathers4j.sync.mongodb.internal;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
@@ -170,11 +171,26 @@ public final class EventStore {
         if (seq > max) events.deleteMany(new Document(ID, new Document("$lte", seq - max)));
     }
 
-    /** Whether an error is a duplicate key error. */
+    /** Whether an error is a duplicate key error (of a single write, or of every failed write in a bulk). */
     public static boolean isDuplicateKey(RuntimeException e) {
         if (e instanceof MongoWriteException w) return w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+        if (e instanceof MongoBulkWriteException b) {
+            return !b.getWriteErrors().isEmpty() && b.getWriteConcernError() == null && b.getWriteErrors().stream()
+                    .allMatch(w -> ErrorCategory.fromErrorCode(w.getCode()) == ErrorCategory.DUPLICATE_KEY);
+        }
         if (e instanceof MongoCommandException c) return c.getErrorCode() == 11000;
         return false;
+    }
+
+    /**
+     * How many documents of a failed {@link #insertMany} were written before the error: the
+     * insert is ordered, so everything before the first failed index is in the collection.
+     */
+    public static int writtenBefore(RuntimeException e) {
+        if (e instanceof MongoBulkWriteException b && !b.getWriteErrors().isEmpty()) {
+            return b.getWriteErrors().stream().mapToInt(w -> w.getIndex()).min().orElse(0);
+        }
+        return 0;
     }
 
     /** A non-capped collection where a capped one is needed: retrying cannot fix it. */

@@ -32,6 +32,8 @@ public final class Publisher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
     private static final long MAX_BACKOFF_MS = 5_000;
     private static final int MAX_BATCH = 500;
+    /** Duplicate-key repairs of one batch before it is failed (a counter that cannot be moved on). */
+    private static final int MAX_COLLISIONS = 100;
 
     private record Pending(byte[] message, CompletableFuture<Void> done) {
     }
@@ -95,6 +97,7 @@ public final class Publisher implements Runnable {
         long backoff = config.retryInterval().toMillis();
         List<byte[]> messages = new ArrayList<>(batch.size());
         for (Pending p : batch) messages.add(p.message());
+        int collisions = 0;
         while (true) {
             if (closed.getAsBoolean()) {
                 fail(batch, new IllegalStateException("mongodb sync adapter closed before the message was written"));
@@ -112,7 +115,15 @@ public final class Publisher implements Runnable {
                     store.insertMany(last, key, messages);
                 } catch (MongoException e) {
                     if (!EventStore.isDuplicateKey(e)) throw e;
-                    // the counter is behind the collection (it was dropped alone): move it on, allocate again
+                    // the counter is behind the collection (it was dropped alone, or a server without
+                    // atomic $inc handed one seq out twice): move it on and write what is left
+                    // (the insert is ordered: what came before the failed document is written)
+                    if (++collisions > MAX_COLLISIONS) {
+                        throw new IllegalStateException("the seq counter of collection '" + config.collection()
+                                + "' keeps colliding with existing documents after " + MAX_COLLISIONS + " repairs", e);
+                    }
+                    int written = EventStore.writtenBefore(e);
+                    messages = new ArrayList<>(messages.subList(written, messages.size()));
                     store.repairCounter();
                     retries.incrementAndGet();
                     continue;
