@@ -24,6 +24,8 @@ import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncAdapterContract;
 import org.feathers4j.sync.GzipJsonSerializer;
+import org.feathers4j.sync.JsonSyncSerializer;
+import org.feathers4j.sync.SyncMessage;
 import org.feathers4j.sync.SyncOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -183,21 +185,22 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     /**
      * A counter behind the collection (dropped alone, or a server whose {@code $inc} is not atomic
      * handing one seq out twice) makes inserts collide: the writer moves the counter on and writes
-     * what the failed insert left, so every event arrives once and in order.
+     * what the failed insert left, so every event arrives once and in order (also for a poller that
+     * saw the higher seqs first and finds the lower ones late).
      */
     @Test
     void aCounterBehindTheCollectionIsRepairedWithoutLossOrRepeat() throws Exception {
         Application a = readyApp(), b = readyApp();
-        Recorder rb = new Recorder(b, "created");
-        a.service("messages").create(Map.of("n", 0)).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        Recorder rb = firstEventFromAToB(a, b);
         MongoDatabase db = db();
         long seq = ((Number) db.getCollection("events.seq").find().first().get("seq")).longValue();
         Object epoch = db.getCollection("events.seq").find().first().get("epoch");
         for (long taken : new long[] {seq + 2, seq + 6}) { // seqs in use that the counter does not know of
-            db.getCollection("events").insertOne(new Document("_id", taken).append("epoch", epoch)
-                    .append("key", "another key").append("at", new java.util.Date()).append("payload", new Binary(new byte[0])));
+            db.getCollection("events").insertOne(eventDoc(taken, epoch, "another key", new byte[0]));
         }
+        // let the readers see them first: a poller then waits for the seqs below them, and must deliver
+        // what arrives there before what arrives above
+        Thread.sleep(300);
         List<java.util.concurrent.CompletableFuture<Object>> calls = new ArrayList<>();
         for (int i = 1; i <= 20; i++) calls.add(a.service("messages").create(Map.of("n", i)));
         calls.forEach(java.util.concurrent.CompletableFuture::join);
@@ -208,6 +211,46 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
                 .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, 20).boxed().toList());
         assertThat(a.sync().counters().get("publishRetries")).as("the collisions were repaired").isPositive();
         assertThat(a.sync().counters().get("sendFailed")).isZero();
+    }
+
+    /**
+     * Another writer's higher seq becomes visible before a lower one (it allocated later but wrote
+     * first); the sender of the lower seq then writes its next message above both: the reader must
+     * deliver that sender's two messages in the order it sent them.
+     */
+    @Test
+    void aSendersMessagesStayInOrderWhenAnotherWritersSeqShowsUpFirst() throws Exception {
+        Application a = readyApp(), b = readyApp();
+        Recorder rb = firstEventFromAToB(a, b);
+        MongoDatabase db = db();
+        Document counter = db.getCollection("events.seq").findOneAndUpdate(new Document("_id", "events"),
+                new Document("$inc", new Document("seq", 3L)),
+                new com.mongodb.client.model.FindOneAndUpdateOptions().returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+        long top = ((Number) counter.get("seq")).longValue();
+        Object epoch = counter.get("epoch");
+        // seqs top-2, top-1, top: the other writer's (another key) top-1 is written first
+        db.getCollection("events").insertOne(eventDoc(top - 1, epoch, "another key", new byte[0]));
+        Thread.sleep(300); // the readers have seen it: top-2 is now missing for a poller
+        JsonSyncSerializer json = new JsonSyncSerializer();
+        db.getCollection("events").insertMany(List.of(
+                eventDoc(top - 2, epoch, "feathers-sync", json.serialize(new SyncMessage("created", "messages", Map.of("n", 1), Map.of(), "writer-w", 1L))),
+                eventDoc(top, epoch, "feathers-sync", json.serialize(new SyncMessage("created", "messages", Map.of("n", 2), Map.of(), "writer-w", 2L)))));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() >= 3);
+        assertThat(rb.data("created")).extracting(d -> field(d, "n")).containsExactly(0, 1, 2);
+    }
+
+    /** Records B's {@code created} events once A's first one, {@code {n: 0}}, has reached B (the counter exists then). */
+    private static Recorder firstEventFromAToB(Application a, Application b) {
+        Recorder rb = new Recorder(b, "created");
+        a.service("messages").create(Map.of("n", 0)).join();
+        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        return rb;
+    }
+
+    private static Document eventDoc(long seq, Object epoch, String key, byte[] payload) {
+        return new Document("_id", seq).append("epoch", epoch).append("key", key).append("at", new java.util.Date())
+                .append("payload", new Binary(payload));
     }
 
     @Test

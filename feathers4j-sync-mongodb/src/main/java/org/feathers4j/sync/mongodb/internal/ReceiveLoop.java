@@ -208,19 +208,17 @@ public final class ReceiveLoop implements Runnable {
         if (!started) startAtNow();
         host.healthy();
         while (!host.isClosed()) {
-            List<Document> batch = store.events()
-                    .find(new Document(EventStore.ID, new Document("$gt", tracker.high())))
+            // the seqs still missing and the new ones in one query, in seq order: a writer's seq 6 that
+            // shows up late is then delivered before its seq 8 (two queries would deliver 8 first)
+            Document fresh = new Document(EventStore.ID, new Document("$gt", tracker.high()));
+            List<Long> missing = tracker.missing(MISSING_QUERY_LIMIT);
+            Document query = missing.isEmpty() ? fresh
+                    : new Document("$or", List.of(new Document(EventStore.ID, new Document("$in", missing)), fresh));
+            List<Document> batch = store.events().find(query)
                     .sort(new Document(EventStore.ID, 1))
                     .limit(config.batchSize())
                     .into(new ArrayList<>());
             for (Document d : batch) handle(d);
-            List<Long> missing = tracker.missing(MISSING_QUERY_LIMIT);
-            if (!missing.isEmpty()) {
-                for (Document d : store.events().find(new Document(EventStore.ID, new Document("$in", missing)))
-                        .sort(new Document(EventStore.ID, 1))) {
-                    handle(d);
-                }
-            }
             expire();
             if (batch.isEmpty() && System.nanoTime() - epochCheckedAt > 1_000_000_000L) {
                 checkCounterEpoch(); // at most once a second while idle
