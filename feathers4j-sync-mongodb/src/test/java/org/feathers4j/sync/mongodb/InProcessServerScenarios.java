@@ -97,7 +97,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
 
     /**
      * Writers allocate and insert concurrently, so seqs become visible out of order: none may be lost
-     * or repeated. (mongo-java-server's {@code $inc} is not atomic under concurrent writers, so here
+     * or repeated, and each writer's arrive in the order it sent them. (mongo-java-server's {@code $inc} is not atomic under concurrent writers, so here
      * seqs are also handed out twice now and then, which exercises the writers' collision repair.)
      */
     @Test
@@ -124,6 +124,14 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         for (Object d : r.data("created")) distinct.add(((Map<?, ?>) d).get("w") + "/" + ((Map<?, ?>) d).get("i"));
         assertThat(r.data("created")).hasSize(3 * perWriter);
         assertThat(distinct).hasSize(3 * perWriter);
+        java.util.Map<Object, java.util.List<Object>> byWriter = new java.util.HashMap<>();
+        for (Object d : r.data("created")) {
+            byWriter.computeIfAbsent(((Map<?, ?>) d).get("w"), k -> new java.util.ArrayList<>()).add(((Map<?, ?>) d).get("i"));
+        }
+        for (java.util.List<Object> sent : byWriter.values()) {
+            assertThat(sent).as("each writer's events in the order it sent them").isSortedAccordingTo(
+                    java.util.Comparator.comparingInt(i -> (Integer) i));
+        }
         assertThat(reader.sync().counters()).containsEntry("gapsGivenUp", 0L).containsEntry("gaps", 0L);
         for (Application w : java.util.List.of(w1, w2, w3)) assertThat(w.sync().counters()).containsEntry("sendFailed", 0L);
     }
