@@ -39,8 +39,27 @@ class SyncDriver implements Driver {
                 recorder.record(phase, n.intValue(), t.longValue(), now);
             }
         });
-        app.configure(Sync.of(SyncOptions.uri(uri).key(key).batch(batch)));
+        SyncOptions options = SyncOptions.uri(uri).key(key).batch(batch);
+        extraOptions(System.getenv("FEATHERS4J_BENCH_SYNC_OPTIONS")).forEach(options::option);
+        app.configure(Sync.of(options));
         app.sync().ready().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Adapter options for an experiment, {@code name=value,name=value} (values as strings, as a URI
+     * query gives them), e.g. {@code persistent=false} for AMQP; none when unset.
+     */
+    static Map<String, Object> extraOptions(String spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) return out;
+        for (String kv : spec.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("FEATHERS4J_BENCH_SYNC_OPTIONS: '" + kv + "' is not name=value");
+            }
+            out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        return out;
     }
 
     @Override
