@@ -10,8 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * netty-socketio's pipeline with four changes: the lossless polling encoder, our CORS handler
- * right after the HTTP encoder, the {@link PayloadSplitter} before the packet handler, and the
+ * netty-socketio's pipeline with five changes: the lossless polling encoder, our CORS handler
+ * right after the HTTP encoder, an honest {@code Connection: close} on netty-socketio's HTTP answers
+ * ({@link SocketIoConnectionClose}), the {@link PayloadSplitter} before the packet handler, and the
  * REST/static handler before the Socket.IO encoder (requests outside {@code /socket.io/} reach it;
  * its responses go straight to the HTTP encoder).
  */
@@ -22,6 +23,7 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
     private final ChannelHandler rest;
     private final CorsAccess cors;
     private volatile EncoderHandler encoder;
+    private volatile String context;
 
     public FeathersChannelInitializer(ChannelHandler rest, CorsAccess cors) {
         this.rest = rest;
@@ -31,6 +33,7 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
     @Override
     public void start(Configuration configuration, NamespacesHub namespacesHub) {
         super.start(configuration, namespacesHub);
+        context = configuration.getContext();
         try {
             encoder = new EncoderHandler(configuration,
                     new LosslessPacketEncoder(configuration, configuration.getJsonSupport()));
@@ -44,6 +47,7 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
         super.addSocketioHandlers(pipeline);
         pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoder);
         pipeline.addAfter(HTTP_ENCODER, "feathersCors", new CorsHandler(cors));
+        pipeline.addAfter(HTTP_ENCODER, "feathersSocketIoClose", new SocketIoConnectionClose(context));
         pipeline.addBefore(PACKET_HANDLER, "feathersPayloadSplitter", SPLITTER);
         pipeline.addBefore(SOCKETIO_ENCODER, "feathersRest", rest);
     }
