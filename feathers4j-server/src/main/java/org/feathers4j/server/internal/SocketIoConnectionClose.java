@@ -20,19 +20,21 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  */
 final class SocketIoConnectionClose extends ChannelDuplexHandler {
 
+    private final String context;
     private final String prefix;
     private boolean socketIoRequest;
 
     /** @param context netty-socketio's path, e.g. {@code /socket.io} */
     SocketIoConnectionClose(String context) {
-        this.prefix = context.endsWith("/") ? context : context + "/";
+        this.context = context.endsWith("/") ? context.substring(0, context.length() - 1) : context;
+        this.prefix = this.context + "/";
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest req) {
             String path = new QueryStringDecoder(req.uri()).path();
-            socketIoRequest = path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1));
+            socketIoRequest = path.startsWith(prefix) || path.equals(context);
         }
         super.channelRead(ctx, msg);
     }

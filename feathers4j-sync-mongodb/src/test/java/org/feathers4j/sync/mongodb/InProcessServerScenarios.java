@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
@@ -97,22 +103,23 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
 
     /**
      * Writers allocate and insert concurrently, so seqs become visible out of order: none may be lost
-     * or repeated, and each writer's arrive in the order it sent them. (mongo-java-server's {@code $inc} is not atomic under concurrent writers, so here
-     * seqs are also handed out twice now and then, which exercises the writers' collision repair.)
+     * or repeated, and each writer's arrive in the order it sent them. (mongo-java-server's
+     * {@code $inc} is not atomic under concurrent writers, so here seqs are also handed out twice now
+     * and then, which exercises the writers' collision repair.)
      */
     @Test
     void concurrentWritersLoseNothing() throws Exception {
         Application w1 = readyApp(), w2 = readyApp(), w3 = readyApp(), reader = readyApp();
         Recorder r = new Recorder(reader, "created");
-        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         int perWriter = 100;
-        for (Application w : java.util.List.of(w1, w2, w3)) {
+        for (Application w : List.of(w1, w2, w3)) {
             Thread t = new Thread(() -> {
-                java.util.List<java.util.concurrent.CompletableFuture<Object>> calls = new java.util.ArrayList<>();
+                List<CompletableFuture<Object>> calls = new ArrayList<>();
                 for (int i = 0; i < perWriter; i++) {
                     calls.add(w.service("messages").create(Map.of("w", System.identityHashCode(w), "i", i)));
                 }
-                calls.forEach(java.util.concurrent.CompletableFuture::join);
+                calls.forEach(CompletableFuture::join);
             });
             threads.add(t);
             t.start();
@@ -120,20 +127,20 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         for (Thread t : threads) t.join(30_000);
         await().atMost(Duration.ofSeconds(40)).until(() -> r.data("created").size() >= 3 * perWriter);
         Thread.sleep(500);
-        java.util.Set<String> distinct = new java.util.HashSet<>();
+        Set<String> distinct = new HashSet<>();
         for (Object d : r.data("created")) distinct.add(((Map<?, ?>) d).get("w") + "/" + ((Map<?, ?>) d).get("i"));
         assertThat(r.data("created")).hasSize(3 * perWriter);
         assertThat(distinct).hasSize(3 * perWriter);
-        java.util.Map<Object, java.util.List<Object>> byWriter = new java.util.HashMap<>();
+        Map<Object, List<Object>> byWriter = new HashMap<>();
         for (Object d : r.data("created")) {
-            byWriter.computeIfAbsent(((Map<?, ?>) d).get("w"), k -> new java.util.ArrayList<>()).add(((Map<?, ?>) d).get("i"));
+            byWriter.computeIfAbsent(((Map<?, ?>) d).get("w"), k -> new ArrayList<>()).add(((Map<?, ?>) d).get("i"));
         }
-        for (java.util.List<Object> sent : byWriter.values()) {
+        for (List<Object> sent : byWriter.values()) {
             assertThat(sent).as("each writer's events in the order it sent them").isSortedAccordingTo(
-                    java.util.Comparator.comparingInt(i -> (Integer) i));
+                    Comparator.comparingInt(i -> (Integer) i));
         }
         assertThat(reader.sync().counters()).containsEntry("gapsGivenUp", 0L).containsEntry("gaps", 0L);
-        for (Application w : java.util.List.of(w1, w2, w3)) assertThat(w.sync().counters()).containsEntry("sendFailed", 0L);
+        for (Application w : List.of(w1, w2, w3)) assertThat(w.sync().counters()).containsEntry("sendFailed", 0L);
     }
 
     @Test

@@ -6,14 +6,19 @@ import static org.awaitility.Awaitility.await;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.feathers4j.Application;
@@ -176,10 +181,10 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     private static void insertRaw(MongoDatabase db, Document doc) {
         Document counter = db.getCollection("events.seq").findOneAndUpdate(new Document("_id", "events"),
                 new Document("$inc", new Document("seq", 1L)),
-                new com.mongodb.client.model.FindOneAndUpdateOptions().returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
         assertThat(counter).as("the counter exists once an app has published or is ready").isNotNull();
         db.getCollection("events").insertOne(doc.append("_id", counter.get("seq")).append("epoch", counter.get("epoch"))
-                .append("at", new java.util.Date()));
+                .append("at", new Date()));
     }
 
     /**
@@ -201,14 +206,14 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         // let the readers see them first: a poller then waits for the seqs below them, and must deliver
         // what arrives there before what arrives above
         Thread.sleep(300);
-        List<java.util.concurrent.CompletableFuture<Object>> calls = new ArrayList<>();
+        List<CompletableFuture<Object>> calls = new ArrayList<>();
         for (int i = 1; i <= 20; i++) calls.add(a.service("messages").create(Map.of("n", i)));
-        calls.forEach(java.util.concurrent.CompletableFuture::join);
+        calls.forEach(CompletableFuture::join);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() >= 21);
         Thread.sleep(500); // anything delivered twice would show up by now
         assertThat(rb.data("created")).extracting(d -> field(d, "n"))
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, 20).boxed().toList());
+                .containsExactlyElementsOf(IntStream.rangeClosed(0, 20).boxed().toList());
         assertThat(a.sync().counters().get("publishRetries")).as("the collisions were repaired").isPositive();
         assertThat(a.sync().counters().get("sendFailed")).isZero();
     }
@@ -225,7 +230,7 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         MongoDatabase db = db();
         Document counter = db.getCollection("events.seq").findOneAndUpdate(new Document("_id", "events"),
                 new Document("$inc", new Document("seq", 3L)),
-                new com.mongodb.client.model.FindOneAndUpdateOptions().returnDocument(com.mongodb.client.model.ReturnDocument.AFTER));
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
         long top = ((Number) counter.get("seq")).longValue();
         Object epoch = counter.get("epoch");
         // seqs top-2, top-1, top: the other writer's (another key) top-1 is written first
@@ -249,7 +254,7 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     }
 
     private static Document eventDoc(long seq, Object epoch, String key, byte[] payload) {
-        return new Document("_id", seq).append("epoch", epoch).append("key", key).append("at", new java.util.Date())
+        return new Document("_id", seq).append("epoch", epoch).append("key", key).append("at", new Date())
                 .append("payload", new Binary(payload));
     }
 
