@@ -26,6 +26,7 @@ import org.feathers4j.channels.Channels;
 import org.feathers4j.server.internal.CorsAccess;
 import org.feathers4j.server.internal.FeathersChannelInitializer;
 import org.feathers4j.server.internal.RestHandler;
+import org.feathers4j.server.internal.SocketExceptionLogger;
 import org.feathers4j.server.internal.SocketTransport;
 import org.feathers4j.server.internal.StaticFiles;
 import org.slf4j.Logger;
@@ -210,6 +211,7 @@ public final class FeathersServer implements AutoCloseable {
         config.setPingInterval(pingIntervalMs);
         config.setPingTimeout(pingTimeoutMs);
         config.setRandomSession(true);
+        config.setExceptionListener(new SocketExceptionLogger());
         SocketConfig socket = new SocketConfig();
         socket.setReuseAddress(true);
         socket.setTcpNoDelay(true);
