@@ -1,0 +1,33 @@
+package hello;
+
+import java.util.concurrent.TimeUnit;
+import org.feathers4j.Application;
+import org.feathers4j.channels.Channels;
+import org.feathers4j.channels.Connection;
+import org.feathers4j.memory.MemoryService;
+import org.feathers4j.server.FeathersServer;
+import org.feathers4j.sync.Sync;
+
+public class HelloWorld {
+    public static void main(String[] args) {
+        String host = System.getenv().getOrDefault("HOST", "127.0.0.1");   // 0.0.0.0 to serve other machines
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "3030"));
+        String broker = System.getenv().getOrDefault("SYNC_URI", "redis://127.0.0.1:6379");
+
+        Application app = new Application();
+        app.use("messages", new MemoryService());
+        app.configure(Sync.of(broker));               // or amqp://, nats://, mongodb://
+
+        // every real-time client joins one channel that gets every event, from every instance
+        Channels channels = Channels.of(app);
+        app.on("connection", event -> channels.channel("everybody").join((Connection) event[0]));
+        channels.publish((data, ctx) -> channels.channel("everybody"));
+
+        // with sync, every event comes back through the broker: this instance's and the others'
+        app.service("messages").on("created", (message, ctx) -> System.out.println("created: " + message));
+
+        app.sync().ready().orTimeout(30, TimeUnit.SECONDS).join();   // connected to the broker
+        FeathersServer.create(app).host(host).port(port).start();    // REST and Socket.IO on one port
+        System.out.println("listening on http://" + host + ":" + port);
+    }
+}
