@@ -12,3 +12,5 @@ for profile in redis amqp-nats spring-boot; do
   echo "== consumer build: $profile"
   ./mvnw -B -ntp -f consumer-test/pom.xml verify -P "$profile"
 done
+echo "== consumer build: spring-boot-starter-parent"
+./mvnw -B -ntp -f consumer-test/boot-parent/pom.xml verify

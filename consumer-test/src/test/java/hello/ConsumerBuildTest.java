@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConsumerBuildTest {
 
-    private static final Path DIR = Path.of(System.getProperty("consumer.dir", ".")).toAbsolutePath();
+    private static final Path DIR = Path.of(System.getProperty("consumer.dir", ".")).toAbsolutePath().normalize();
     private static final Path ROOT = DIR.getParent();
     private static final ObjectMapper JSON = new ObjectMapper();
 
