@@ -3,7 +3,6 @@ package hello;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.channels.Channels;
-import org.feathers4j.channels.Connection;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.server.FeathersServer;
 import org.feathers4j.sync.Sync;
@@ -20,7 +19,7 @@ public class HelloWorld {
 
         // every real-time client joins one channel that gets every event, from every instance
         Channels channels = Channels.of(app);
-        app.on("connection", event -> channels.channel("everybody").join((Connection) event[0]));
+        channels.onConnection(connection -> channels.channel("everybody").join(connection));
         channels.publish((data, ctx) -> channels.channel("everybody"));
 
         // with sync, every event comes back through the broker: this instance's and the others'

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.feathers4j.AppService;
 import org.feathers4j.Application;
 import org.feathers4j.HookContext;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Channels channels = Channels.of(app);
- * app.on("connection", args -> channels.channel("everybody").join((Connection) args[0]));
+ * channels.onConnection(connection -> channels.channel("everybody").join(connection));
  * channels.publish((data, ctx) -> channels.channel("everybody"));
  * }</pre>
  *
@@ -143,7 +144,28 @@ public final class Channels {
         }
     }
 
-    // ---- connections (for transports) ------------------------------------------------------
+    // ---- connections ------------------------------------------------------------------------
+
+    /**
+     * Calls {@code listener} with each new connection (the application event {@code "connection"},
+     * typed), e.g. to join it to channels: {@code channels.onConnection(c -> channels.channel("all").join(c))}.
+     */
+    public Channels onConnection(Consumer<? super Connection> listener) {
+        return onConnectionEvent("connection", listener);
+    }
+
+    /** Calls {@code listener} with each closed connection (the application event {@code "disconnect"}, typed). */
+    public Channels onDisconnect(Consumer<? super Connection> listener) {
+        return onConnectionEvent("disconnect", listener);
+    }
+
+    private Channels onConnectionEvent(String event, Consumer<? super Connection> listener) {
+        Objects.requireNonNull(listener, "listener");
+        app.on(event, args -> {
+            if (args.length > 0 && args[0] instanceof Connection c) listener.accept(c);
+        });
+        return this;
+    }
 
     /** A transport reports a new connection; emits the application event {@code "connection"}. */
     public void connect(Connection connection) {

@@ -81,6 +81,24 @@ class ChannelsTest {
     }
 
     @Test
+    void typedConnectionListenersSeeEachConnectionOnceAndIgnoreOtherPayloads() {
+        Application app = new Application();
+        Channels channels = Channels.of(app);
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        channels.onConnection(c -> {
+            seen.add("connect " + c.id());
+            channels.channel("everybody").join(c);
+        }).onDisconnect(c -> seen.add("disconnect " + c.id()));
+        Recording a = new Recording("a");
+        channels.connect(a);
+        assertThat(channels.channel("everybody").contains(a)).isTrue();
+        app.emit("connection", "not a connection");   // app code emitting the event by hand
+        app.emit("connection");
+        channels.disconnect(a);
+        assertThat(seen).containsExactly("connect a", "disconnect a");
+    }
+
+    @Test
     void publisherLookupOrderServiceEventThenServiceAllThenAppEventThenAppAll() {
         Application app = new Application();
         app.use("messages", new MemoryService());
