@@ -2,6 +2,7 @@ package org.feathers4j.json;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -20,8 +21,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  *       (also {@code OptionalInt} and friends);</li>
  *   <li>objects without properties are written as {@code {}} rather than failing;</li>
  *   <li>unknown properties are ignored when reading into a class;</li>
- *   <li>everything else as Jackson's defaults ({@code BigDecimal} as a number with its scale,
- *       {@code UUID} as its string, records and POJOs as objects).</li>
+ *   <li>{@code BigDecimal} as a number with its scale ({@code 12.50}), also through JSON trees
+ *       ({@code valueToTree}), where Jackson would strip trailing zeros by default;</li>
+ *   <li>everything else as Jackson's defaults ({@code UUID} as its string, records and POJOs as
+ *       objects).</li>
  * </ul>
  *
  * <p>To customise, take a fresh mapper and change it (it is yours, nothing else sees it):
@@ -52,6 +55,8 @@ public final class FeathersJson {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // the Socket.IO transport writes results through trees: keep 12.50 as 12.50 there too
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     }
 }

@@ -39,6 +39,12 @@ class FeathersJsonTest {
     }
 
     @Test
+    void treesKeepTheSameText() throws Exception {
+        ObjectMapper mapper = FeathersJson.newObjectMapper();
+        assertThat(mapper.writeValueAsString(mapper.valueToTree(sample()))).isEqualTo(mapper.writeValueAsString(sample()));
+    }
+
+    @Test
     void mapsHoldingTheSameValuesAreWrittenTheSameWay() throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("at", Instant.parse("2026-12-01T10:15:30.123456789Z"));
