@@ -1,7 +1,8 @@
 // End-to-end client for feathers4j-server, driven by JUnit (FeathersServerE2ETest).
 // Uses the official Feathers v5 clients unchanged.
 //   node server-e2e.js <scenario> <mode> <urlA> [urlB]
-// scenario: methods | events | burst | two-instance ; mode: websocket | polling | upgrade | rest
+// scenario: methods | events | burst | two-instance | json-types | unwritable
+// mode: websocket | polling | upgrade | rest
 // Prints one line `RESULT <json>` with what the clients observed; the Java test asserts on it.
 'use strict';
 const { feathers } = require('@feathersjs/feathers');
@@ -44,7 +45,7 @@ function connected(app) {
 
 function describeError(e) {
   return {
-    name: e.name, code: e.code, className: e.className, message: e.message,
+    name: e.name, code: e.code, className: e.className, message: e.message, data: e.data,
     feathersError: e instanceof errors.FeathersError,
     ctor: e.constructor && e.constructor.name,
   };
@@ -98,6 +99,7 @@ async function methods() {
   out.generalError = await expectError(app.service('echo').create({ fail: 'crash' }));
   out.unserializable = await expectError(app.service('echo').create({ fail: 'unserializable' }));
   out.afterUnserializable = await app.service('echo').create({ ok: true });
+  out.unserializableGet = await expectError(app.service('echo').get('unserializable'));
   if (app.socket) {
     // Too many arguments: only possible with a raw emit
     out.tooMany = await new Promise((resolve) => {
@@ -176,7 +178,43 @@ async function twoInstance() {
   return { created, seenA, seenB };
 }
 
-const scenarios = { methods, events, burst, 'two-instance': twoInstance };
+// Results holding java.time, Optional, BigDecimal and UUID values (JsonRoundTripTest). With urlB,
+// the creator calls instance B and the listener on A gets the event through sync.
+async function jsonTypes() {
+  const listener = client(urlA);
+  const creator = urlB ? client(urlB) : listener;
+  await Promise.all([connected(listener), connected(creator)]);
+  // the packets as text, before the client parses them: JSON numbers keep their digits there
+  const raw = [];
+  for (const a of new Set([listener, creator])) {
+    a.socket.io.engine.on('packet', (p) => { if (p.type === 'message') raw.push(String(p.data)); });
+  }
+  const seen = [];
+  listener.service('notes').on('created', (d) => seen.push(d));
+  const created = await creator.service('notes').create({ text: 'typed' });
+  const got = await creator.service('notes').get(created.id);
+  const found = await creator.service('notes').find();
+  const record = await creator.service('records').get(1);
+  await until(() => seen.length >= 1, 10000, 'the created event');
+  return { created, got, found, record, seen, raw };
+}
+
+// A service whose results cannot be written as JSON (JsonRoundTripTest): the error says whether
+// the call succeeded, and the connection keeps working.
+async function unwritable() {
+  const app = client(urlA);
+  await connected(app);
+  const fragile = app.service('fragile');
+  const out = {};
+  out.create = await expectError(fragile.create({ text: 'a' }));
+  out.patch = await expectError(fragile.patch(7, { text: 'b' }));
+  out.get = await expectError(fragile.get(7));
+  out.found = await fragile.find();
+  out.after = await app.service('notes').create({ text: 'still serving' });
+  return out;
+}
+
+const scenarios = { methods, events, burst, 'two-instance': twoInstance, 'json-types': jsonTypes, unwritable };
 
 (async () => {
   const run = scenarios[scenario];

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.feathers4j.Application;
 import org.feathers4j.channels.Channels;
+import org.feathers4j.json.FeathersJson;
 import org.feathers4j.server.internal.CorsAccess;
 import org.feathers4j.server.internal.FeathersChannelInitializer;
 import org.feathers4j.server.internal.RestHandler;
@@ -69,7 +70,7 @@ public final class FeathersServer implements AutoCloseable {
     private int pingIntervalMs = 25_000;
     private int pingTimeoutMs = 20_000;
     private boolean inferQueryTypes = true;
-    private ObjectMapper json = new ObjectMapper();
+    private ObjectMapper json = FeathersJson.newObjectMapper();
 
     private volatile SocketIOServer server;
     private volatile int boundPort = -1;
@@ -172,7 +173,10 @@ public final class FeathersServer implements AutoCloseable {
 
     /**
      * The Jackson mapper that writes REST responses and Socket.IO results and events (and reads
-     * REST bodies); default a plain {@code new ObjectMapper()}. Register modules here (e.g. Java time).
+     * REST bodies); default {@link FeathersJson#newObjectMapper()}, the recipe sync writes with too
+     * ({@code java.time} as ISO-8601 strings, {@code Optional} as its value or {@code null}). To
+     * customise, start from a fresh one: {@code objectMapper(FeathersJson.newObjectMapper().registerModule(m))}.
+     * A result this mapper cannot write answers a {@code GeneralError} saying the call succeeded.
      */
     public FeathersServer objectMapper(ObjectMapper mapper) { this.json = Objects.requireNonNull(mapper); return this; }
 

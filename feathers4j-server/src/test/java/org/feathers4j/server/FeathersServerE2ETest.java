@@ -87,7 +87,14 @@ class FeathersServerE2ETest {
         assertThat(map(r.get("badRequest"))).containsEntry("message", "bad data");
         assertError(r.get("generalError"), "GeneralError", 500, "general-error");
         assertError(r.get("unserializable"), "GeneralError", 500, "general-error");
+        assertThat(map(r.get("unserializable"))).containsEntry("message",
+                "create succeeded but its result cannot be written as JSON: IllegalStateException: this value cannot be read");
+        assertThat(map(map(r.get("unserializable")).get("data")))
+                .isEqualTo(Map.of("succeeded", true, "method", "create", "path", "echo"));
         assertThat(map(r.get("afterUnserializable"))).containsEntry("ok", true);
+        assertError(r.get("unserializableGet"), "GeneralError", 500, "general-error");
+        assertThat(map(r.get("unserializableGet"))).containsEntry("message",
+                "The result of get cannot be written as JSON: IllegalStateException: this value cannot be read");
         if (socket) {
             assertError(r.get("tooMany"), "BadRequest", 400, "bad-request");
             assertThat(map(r.get("tooMany"))).containsEntry("message", "Too many arguments for 'find' method");

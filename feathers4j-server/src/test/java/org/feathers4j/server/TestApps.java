@@ -41,6 +41,7 @@ final class TestApps {
 
             @Override
             public CompletionStage<Object> get(Object id, Params params) {
+                if ("unserializable".equals(id)) return CompletableFuture.completedFuture(new Unwritable());
                 return CompletableFuture.completedFuture(describe(id, params));
             }
 
@@ -49,7 +50,7 @@ final class TestApps {
                 Object fail = data instanceof Map<?, ?> m ? m.get("fail") : null;
                 if ("bad".equals(fail)) throw new BadRequest("bad data", Map.of("field", "fail"), null, null);
                 if ("crash".equals(fail)) throw new IllegalStateException("crashed");
-                if ("unserializable".equals(fail)) return CompletableFuture.completedFuture(new Object());
+                if ("unserializable".equals(fail)) return CompletableFuture.completedFuture(new Unwritable());
                 return CompletableFuture.completedFuture(data);
             }
         });
@@ -68,6 +69,13 @@ final class TestApps {
         app.on("connection", args -> channels.channel("anonymous").join((Connection) args[0]));
         channels.publish((data, ctx) -> channels.channel("authenticated"));
         return app;
+    }
+
+    /** A result Jackson cannot write: its only property's getter throws. */
+    static final class Unwritable {
+        public String getValue() {
+            throw new IllegalStateException("this value cannot be read");
+        }
     }
 
     private static Map<String, Object> describe(Object id, Params params) {

@@ -1,21 +1,19 @@
 package org.feathers4j.sync;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.feathers4j.json.FeathersJson;
 
 /**
- * The default serializer: feathers-sync 3.x JSON with Jackson. {@code java.time} values are
- * written as ISO-8601 strings, records and POJOs as objects; a value Jackson cannot write fails
- * the serialization (and the event is then emitted locally only, with an error logged).
+ * The default serializer: feathers-sync 3.x JSON with Jackson, using the project's one JSON recipe
+ * ({@link FeathersJson}, the same the server writes its answers with): {@code java.time} values
+ * are written as ISO-8601 strings, {@code Optional}s as their value or {@code null}, records and
+ * POJOs as objects; a value Jackson cannot write fails the serialization (and the event is then
+ * emitted locally only, with an error logged).
  */
 public final class JsonSyncSerializer implements SyncSerializer {
 
@@ -38,15 +36,14 @@ public final class JsonSyncSerializer implements SyncSerializer {
         this.reader = mapper.readerFor(MAP);
     }
 
-    /** The mapper the default serializer uses; copy it to customise. */
+    /**
+     * A new mapper with the settings the default serializer uses: the same as
+     * {@link FeathersJson#newObjectMapper()}, to which it delegates (kept for existing callers).
+     * Each call returns a fresh copy; change it and pass it to
+     * {@link #JsonSyncSerializer(ObjectMapper)} to customise.
+     */
     public static ObjectMapper defaultMapper() {
-        return JsonMapper.builder()
-                .addModule(new JavaTimeModule())
-                .addModule(new Jdk8Module())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
+        return FeathersJson.newObjectMapper();
     }
 
     @Override

@@ -140,13 +140,8 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
                     .headers(r.headers());
             Object data = m.takesData() ? body(r) : null;
             service.call(m, id, data, params).whenComplete((result, error) -> {
-                if (error != null) {
-                    fail(ctx, r.keepAlive(), error);
-                } else {
-                    HttpResponseStatus status = m == Method.CREATE ? HttpResponseStatus.CREATED
-                            : result == null ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.OK;
-                    sendJson(ctx, r.keepAlive(), status, result);
-                }
+                if (error != null) fail(ctx, r.keepAlive(), error);
+                else sendResult(ctx, r.keepAlive(), m, service.path(), id, result);
             });
         } catch (Throwable t) {
             fail(ctx, r.keepAlive(), t);
@@ -204,20 +199,44 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
         send(ctx, keepAlive, HttpResponseStatus.valueOf(code), fe);
     }
 
-    private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, FeathersError e) {
-        sendJson(ctx, keepAlive, status, e.toJson());
-    }
-
-    private void sendJson(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+    /** A successful call's result; one that cannot be written answers an error saying the call succeeded. */
+    private void sendResult(ChannelHandlerContext ctx, boolean keepAlive, Method m, String path, String id,
+                            Object result) {
+        HttpResponseStatus status = m == Method.CREATE ? HttpResponseStatus.CREATED
+                : result == null ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.OK;
         byte[] bytes;
         try {
-            bytes = status == HttpResponseStatus.NO_CONTENT ? new byte[0] : json.writeValueAsBytes(body);
-        } catch (Exception e) {
-            LOG.error("Could not write a REST response as JSON", e);
-            status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
-            bytes = ("{\"name\":\"GeneralError\",\"message\":\"Could not serialise the result\",\"code\":500,"
-                    + "\"className\":\"general-error\"}").getBytes(StandardCharsets.UTF_8);
+            bytes = status == HttpResponseStatus.NO_CONTENT ? new byte[0] : json.writeValueAsBytes(result);
+        } catch (Exception e) { // JsonProcessingException, or a getter's exception when WRAP_EXCEPTIONS is off
+            send(ctx, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, UnwritableResult.error(LOG, m, path, id, e));
+            return;
         }
+        respond(ctx, keepAlive, status, bytes);
+    }
+
+    private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, FeathersError e) {
+        respond(ctx, keepAlive, status, errorBytes(e));
+    }
+
+    /** The error JSON; without {@code data}/{@code errors} if those cannot be written. */
+    private byte[] errorBytes(FeathersError e) {
+        try {
+            return json.writeValueAsBytes(e.toJson());
+        } catch (Exception ex) {
+            LOG.error("The data or errors of {} cannot be written as JSON; sent without them", e, ex);
+            Map<String, Object> plain = new LinkedHashMap<>(e.toJson());
+            plain.remove("data");
+            plain.remove("errors");
+            try {
+                return json.writeValueAsBytes(plain);
+            } catch (Exception again) { // only strings and a number left: a very unusual mapper
+                return ("{\"name\":\"GeneralError\",\"message\":\"The error cannot be written as JSON\",\"code\":500,"
+                        + "\"className\":\"general-error\"}").getBytes(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] bytes) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
         if (bytes.length > 0) res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8");
         write(ctx, keepAlive, res);

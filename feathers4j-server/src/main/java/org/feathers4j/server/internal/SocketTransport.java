@@ -19,7 +19,6 @@ import org.feathers4j.channels.Channels;
 import org.feathers4j.channels.Connection;
 import org.feathers4j.errors.BadRequest;
 import org.feathers4j.errors.FeathersError;
-import org.feathers4j.errors.GeneralError;
 import org.feathers4j.errors.NotFound;
 import org.feathers4j.errors.Unavailable;
 import org.slf4j.Logger;
@@ -89,7 +88,7 @@ public final class SocketTransport {
         try {
             executor.execute(() -> call(m, client, args.getArgs(), ack));
         } catch (RejectedExecutionException e) {
-            reply(ack, null, new Unavailable("The server is shutting down"));
+            reply(ack, null, null, new Unavailable("The server is shutting down"));
         }
     }
 
@@ -112,9 +111,10 @@ public final class SocketTransport {
             Params params = new Params().provider(PROVIDER).query(asQuery(query));
             params.connection(connection);
             if (connection instanceof Connection c) params.headers(c.headers());
-            service.call(m, id, data, params).whenComplete((result, error) -> reply(ack, result, error));
+            service.call(m, id, data, params).whenComplete((result, error) ->
+                    reply(ack, new Call(m, service.path(), id), result, error));
         } catch (RuntimeException e) {
-            reply(ack, null, e);
+            reply(ack, null, null, e);
         }
     }
 
@@ -139,26 +139,30 @@ public final class SocketTransport {
         return q == null ? new LinkedHashMap<>() : (Map<String, Object>) q;
     }
 
-    private void reply(AckRequest ack, Object result, Throwable error) {
-        if (error == null && ack.isAckRequested()) {
-            JsonNode tree;
-            try {
-                tree = json.valueToTree(result);
-            } catch (IllegalArgumentException e) {
-                LOG.error("A socket call's result cannot be written as JSON", e);
-                error = new GeneralError("The result cannot be written as JSON", null, null, e);
-                tree = null;
-            }
-            if (error == null) {
-                ack.sendAckData(null, tree);
-                return;
-            }
-        }
+    /** What a completed call was, for the error when its result cannot be written. */
+    private record Call(Method method, String path, Object id) {
+    }
+
+    /**
+     * Acks {@code (null, result)} or {@code (errorJSON)}; a result that cannot be written acks an
+     * error saying the call succeeded ({@code call} is then known: only completed calls have results).
+     */
+    private void reply(AckRequest ack, Call call, Object result, Throwable error) {
         if (error != null) {
             FeathersError fe = FeathersError.convert(error);
             if (fe.code() >= 500) LOG.warn("A socket call failed: {}", fe.toString(), FeathersError.unwrap(error));
             if (ack.isAckRequested()) ack.sendAckData(errorTree(fe));
+            return;
         }
+        if (!ack.isAckRequested()) return;
+        JsonNode tree;
+        try {
+            tree = json.valueToTree(result);
+        } catch (RuntimeException e) { // IllegalArgumentException, or a getter's own when WRAP_EXCEPTIONS is off
+            ack.sendAckData(errorTree(UnwritableResult.error(LOG, call.method(), call.path(), call.id(), e)));
+            return;
+        }
+        ack.sendAckData(null, tree);
     }
 
     /** A Socket.IO client as a channels {@link Connection}. */

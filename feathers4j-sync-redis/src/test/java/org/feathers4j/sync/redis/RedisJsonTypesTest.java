@@ -1,0 +1,52 @@
+package org.feathers4j.sync.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.redis.RedisTestSupport.app;
+import static org.feathers4j.sync.redis.RedisTestSupport.closeAll;
+import static org.feathers4j.sync.redis.RedisTestSupport.sharedRedis;
+import static org.feathers4j.sync.redis.RedisTestSupport.uniqueKey;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.feathers4j.Application;
+import org.feathers4j.sync.JsonTypes;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** java.time, Optional, BigDecimal and UUID values between two apps through the shared Redis. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RedisJsonTypesTest {
+
+    private Application a;
+    private Application b;
+
+    @AfterEach
+    void tearDown() {
+        closeAll(a, b);
+    }
+
+    @Test
+    void aStoredMapWithTypedValuesArrivesAsIsoStrings() {
+        String uri = sharedRedis();
+        String key = uniqueKey("json-types");
+        a = app(uri, key);
+        b = app(uri, key);
+        for (Application app : List.of(a, b)) app.sync().ready().orTimeout(15, TimeUnit.SECONDS).join();
+        List<String> wire = new CopyOnWriteArrayList<>();
+        a.on(Sync.SYNC_OUT, args -> wire.add(new String((byte[]) args[0], StandardCharsets.UTF_8)));
+        Recorder created = Recorder.on(b, "messages", "created");
+
+        a.service("messages").create(JsonTypes.map("typed")).join();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> created.data.size() == 1);
+        JsonTypes.assertArrived(created.data.get(0));
+        assertThat(wire).singleElement().asString().contains("{\"text\":\"typed\"," + JsonTypes.WIRE);
+    }
+}
