@@ -119,6 +119,15 @@ public final class AppService {
      * Transports use this; the result future fails with a {@link FeathersError}.
      */
     public CompletableFuture<Object> call(Method method, Object id, Object data, Params params) {
+        return callForContext(method, id, data, params).thenApply(HookContext::result);
+    }
+
+    /**
+     * As {@link #call}, but completes with the whole hook context after the hooks ran (as Feathers'
+     * {@code returnContext}): its {@code result()}, and what hooks set for the transport, such as
+     * {@link HookContext#statusCode()}.
+     */
+    public CompletableFuture<HookContext> callForContext(Method method, Object id, Object data, Params params) {
         Objects.requireNonNull(method, "method");
         if (!methods.contains(method)) {
             return CompletableFuture.failedFuture(new MethodNotAllowed(
@@ -128,7 +137,7 @@ public final class AppService {
         ctx.id(id).data(data);
         return HookRunner.run(ctx, app.hooks(), hooks, () -> invoke(ctx)).thenApply(c -> {
             emitFor(c);
-            return c.result();
+            return c;
         });
     }
 

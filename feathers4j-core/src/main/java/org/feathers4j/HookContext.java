@@ -127,7 +127,11 @@ public final class HookContext {
     /** Sets the dispatch data. */
     public HookContext dispatch(Object dispatch) { this.dispatch = dispatch; return this; }
 
-    /** An HTTP status code a hook wants the REST transport to use, or {@code null}. */
+    /**
+     * The HTTP status a hook wants a successful REST call answered with (e.g. 202 for a create that
+     * is only queued), or {@code null} for the default (201 for create, 204 without a result, else
+     * 200); 204 sends no body. Errors answer with their own code. Other transports ignore it.
+     */
     public Integer statusCode() { return statusCode; }
 
     /** Sets the HTTP status code. */

@@ -15,11 +15,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.feathers4j.Application;
 import org.feathers4j.channels.Channels;
@@ -42,18 +44,23 @@ import org.slf4j.LoggerFactory;
  * Application app = new Application();
  * app.use("messages", new MemoryService());
  * Channels channels = Channels.of(app);
- * app.on("connection", c -> channels.channel("everybody").join((Connection) c[0]));
+ * channels.onConnection(connection -> channels.channel("everybody").join(connection));
  * channels.publish((data, ctx) -> channels.channel("everybody"));
  * FeathersServer server = FeathersServer.create(app).port(3030).staticFiles("public").start();
  * }</pre>
  *
- * <p>Configure before {@link #start()}; the setters document their defaults. Service calls run on
+ * <p>Configure before {@link #start()} (a setter called while running throws
+ * {@link IllegalStateException}); the setters document their defaults. {@link #stop()} also tears
+ * the application down. Service calls run on
  * {@link #executor} threads, never on Netty's event loops. Events reach clients through
  * {@link Channels}: without a publisher, clients receive no events.
  */
 public final class FeathersServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeathersServer.class);
+
+    /** How long {@link #stop()} waits for the application's teardown. */
+    public static final int TEARDOWN_TIMEOUT_SECONDS = 10;
 
     private final Application app;
     private String host = "0.0.0.0";
@@ -86,10 +93,11 @@ public final class FeathersServer implements AutoCloseable {
     }
 
     /** The interface to bind; default {@code "0.0.0.0"} (all). Use {@code "127.0.0.1"} for local only. */
-    public FeathersServer host(String host) { this.host = Objects.requireNonNull(host, "host"); return this; }
+    public FeathersServer host(String host) { requireNotStarted(); this.host = Objects.requireNonNull(host, "host"); return this; }
 
     /** The port; default 3030; 0 picks a free port (see {@link #port()} after start). */
     public FeathersServer port(int port) {
+        requireNotStarted();
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         this.port = port;
         return this;
@@ -100,6 +108,7 @@ public final class FeathersServer implements AutoCloseable {
      * Clients asking for another transport get Engine.IO's "Transport unknown" error (HTTP 400).
      */
     public FeathersServer transports(Transport... transports) {
+        requireNotStarted();
         if (transports.length == 0) throw new IllegalArgumentException("at least one transport");
         this.transports = EnumSet.copyOf(List.of(transports));
         return this;
@@ -111,12 +120,14 @@ public final class FeathersServer implements AutoCloseable {
      * with credentials). Default: none, so browsers only allow same-origin pages.
      */
     public FeathersServer corsOrigins(String... origins) {
+        requireNotStarted();
         for (String o : origins) corsOrigins.add(Objects.requireNonNull(o, "origin"));
         return this;
     }
 
     /** Serves files from this directory for GET paths that are no service; default none. */
     public FeathersServer staticFiles(String directory) {
+        requireNotStarted();
         Path p = Path.of(directory);
         if (!Files.isDirectory(p)) throw new IllegalArgumentException("not a directory: " + p.toAbsolutePath());
         this.statics = StaticFiles.directory(p);
@@ -125,6 +136,7 @@ public final class FeathersServer implements AutoCloseable {
 
     /** Serves classpath resources under this prefix (e.g. {@code "public"}) for GET paths that are no service. */
     public FeathersServer staticResources(String classpathPrefix) {
+        requireNotStarted();
         this.statics = StaticFiles.classpath(Objects.requireNonNull(classpathPrefix, "classpathPrefix"));
         return this;
     }
@@ -134,12 +146,14 @@ public final class FeathersServer implements AutoCloseable {
      * threads owned (and shut down) by this server. A given executor is not shut down by {@link #stop()}.
      */
     public FeathersServer executor(ExecutorService executor) {
+        requireNotStarted();
         this.executor = Objects.requireNonNull(executor, "executor");
         return this;
     }
 
     /** Threads of the default executor; default {@code max(4, 2 × cores)}. */
     public FeathersServer threads(int threads) {
+        requireNotStarted();
         if (threads < 1) throw new IllegalArgumentException("threads must be positive");
         this.threads = threads;
         return this;
@@ -147,29 +161,30 @@ public final class FeathersServer implements AutoCloseable {
 
     /** Largest HTTP body and websocket frame accepted; default 1 MiB. */
     public FeathersServer maxPayloadBytes(int bytes) {
+        requireNotStarted();
         if (bytes < 1024) throw new IllegalArgumentException("maxPayloadBytes must be at least 1024");
         this.maxPayloadBytes = bytes;
         return this;
     }
 
     /** Websocket per-message deflate; default off (it costs ~90 KB of native memory per connection). */
-    public FeathersServer perMessageDeflate(boolean on) { this.perMessageDeflate = on; return this; }
+    public FeathersServer perMessageDeflate(boolean on) { requireNotStarted(); this.perMessageDeflate = on; return this; }
 
     /** gzip/deflate of HTTP responses (REST, static, polling); default off. */
-    public FeathersServer httpCompression(boolean on) { this.httpCompression = on; return this; }
+    public FeathersServer httpCompression(boolean on) { requireNotStarted(); this.httpCompression = on; return this; }
 
     /** Engine.IO ping interval; default 25,000 ms (as Socket.IO). */
-    public FeathersServer pingIntervalMs(int ms) { this.pingIntervalMs = ms; return this; }
+    public FeathersServer pingIntervalMs(int ms) { requireNotStarted(); this.pingIntervalMs = ms; return this; }
 
     /** Engine.IO ping timeout; default 20,000 ms (as Socket.IO). */
-    public FeathersServer pingTimeoutMs(int ms) { this.pingTimeoutMs = ms; return this; }
+    public FeathersServer pingTimeoutMs(int ms) { requireNotStarted(); this.pingTimeoutMs = ms; return this; }
 
     /**
      * Whether REST query-string values {@code true}, {@code false}, {@code null} and plain decimal
      * numbers become those types (as the client's JSON query had them); default true. Off: all values
      * stay strings, as in Feathers' Node server.
      */
-    public FeathersServer inferQueryTypes(boolean on) { this.inferQueryTypes = on; return this; }
+    public FeathersServer inferQueryTypes(boolean on) { requireNotStarted(); this.inferQueryTypes = on; return this; }
 
     /**
      * The Jackson mapper that writes REST responses and Socket.IO results and events (and reads
@@ -178,7 +193,13 @@ public final class FeathersServer implements AutoCloseable {
      * customise, start from a fresh one: {@code objectMapper(FeathersJson.newObjectMapper().registerModule(m))}.
      * A result this mapper cannot write answers a {@code GeneralError} saying the call succeeded.
      */
-    public FeathersServer objectMapper(ObjectMapper mapper) { this.json = Objects.requireNonNull(mapper); return this; }
+    public FeathersServer objectMapper(ObjectMapper mapper) { requireNotStarted(); this.json = Objects.requireNonNull(mapper); return this; }
+
+    private void requireNotStarted() {
+        if (server != null) {
+            throw new IllegalStateException("the server is running: configure it before start() (or after stop())");
+        }
+    }
 
     /** The application served. */
     public Application app() { return app; }
@@ -247,13 +268,28 @@ public final class FeathersServer implements AutoCloseable {
     /** Whether the server is running. */
     public boolean isRunning() { return server != null; }
 
-    /** Closes all connections and the port; shuts down the default executor. Idempotent. */
+    /**
+     * Closes all connections and the port, shuts down the default executor, then runs the
+     * application's teardown (its services', then sync's close, which sends what sync still holds),
+     * waiting up to {@link #TEARDOWN_TIMEOUT_SECONDS} seconds for it; as a Feathers server closing
+     * tears its app down. Idempotent: a second call, or one on a server never started, does nothing.
+     */
     public synchronized void stop() {
         SocketIOServer s = server;
         server = null;
         boundPort = -1;
-        if (s != null) s.stop();
+        if (s == null) return;
+        s.stop();
         shutdownExecutor();
+        if (!app.isSetUp()) return;
+        try {
+            app.teardown().get(TEARDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while the application tore down");
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the application's teardown did not complete cleanly", e instanceof ExecutionException ? e.getCause() : e);
+        }
     }
 
     /** Same as {@link #stop()}. */

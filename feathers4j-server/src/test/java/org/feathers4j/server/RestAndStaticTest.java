@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.feathers4j.Application;
+import org.feathers4j.Method;
+import org.feathers4j.memory.MemoryService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,6 +87,26 @@ class RestAndStaticTest {
                 .containsEntry("flag", false)
                 .containsEntry("none", null)
                 .containsEntry("text", "007");
+    }
+
+    @Test
+    void aHookChoosesTheStatusOfASuccessfulCall() throws Exception {
+        Application app = new Application();
+        app.use("jobs", new MemoryService());
+        app.service("jobs").hooks()
+                .after(Method.CREATE, ctx -> ctx.statusCode(202))    // accepted, processed later
+                .after(Method.PATCH, ctx -> ctx.statusCode(204))     // no body
+                .after(Method.FIND, ctx -> ctx.statusCode(42));      // not an HTTP status: default kept
+        server = FeathersServer.create(app).host("127.0.0.1").port(0).start();
+
+        HttpResponse<String> created = send("POST", "/jobs", "{\"task\":\"resize\"}");
+        assertThat(created.statusCode()).isEqualTo(202);
+        assertThat(json(created)).containsEntry("task", "resize");
+        HttpResponse<String> patched = send("PATCH", "/jobs/0", "{\"task\":\"crop\"}");
+        assertThat(patched.statusCode()).isEqualTo(204);
+        assertThat(patched.body()).isEmpty();
+        assertThat(send("GET", "/jobs", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/jobs/0", null).body()).contains("crop");   // the patch did happen
     }
 
     @Test

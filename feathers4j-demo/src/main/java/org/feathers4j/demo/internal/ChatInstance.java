@@ -170,8 +170,9 @@ public final class ChatInstance implements AutoCloseable {
     public void close() {
         FeathersServer s = server;
         server = null;
-        if (s != null) s.stop();
-        if (app.isSetUp() || app.hasSync()) {
+        if (s != null) {
+            s.stop();   // tears the app down too
+        } else if (app.isSetUp() || app.hasSync()) {
             try {
                 app.teardown().get(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -139,9 +139,9 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
                     .query(QueryStrings.parse(r.uri(), inferQueryTypes))
                     .headers(r.headers());
             Object data = m.takesData() ? body(r) : null;
-            service.call(m, id, data, params).whenComplete((result, error) -> {
+            service.callForContext(m, id, data, params).whenComplete((done, error) -> {
                 if (error != null) fail(ctx, r.keepAlive(), error);
-                else sendResult(ctx, r.keepAlive(), m, service.path(), id, result);
+                else sendResult(ctx, r.keepAlive(), m, service.path(), id, done.result(), done.statusCode());
             });
         } catch (Throwable t) {
             fail(ctx, r.keepAlive(), t);
@@ -199,11 +199,19 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
         send(ctx, keepAlive, HttpResponseStatus.valueOf(code), fe);
     }
 
-    /** A successful call's result; one that cannot be written answers an error saying the call succeeded. */
+    /**
+     * A successful call's result, with the status a hook set ({@code HookContext.statusCode()}) or the
+     * default; one that cannot be written answers an error saying the call succeeded.
+     */
     private void sendResult(ChannelHandlerContext ctx, boolean keepAlive, Method m, String path, String id,
-                            Object result) {
-        HttpResponseStatus status = m == Method.CREATE ? HttpResponseStatus.CREATED
+                            Object result, Integer statusCode) {
+        HttpResponseStatus status = statusCode != null && statusCode >= 200 && statusCode <= 599
+                ? HttpResponseStatus.valueOf(statusCode)
+                : m == Method.CREATE ? HttpResponseStatus.CREATED
                 : result == null ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.OK;
+        if (statusCode != null && status.code() != statusCode) {
+            LOG.warn("A hook set the status code {} on {} {}; not an HTTP status for a result, ignored", statusCode, m.methodName(), path);
+        }
         byte[] bytes;
         try {
             bytes = status == HttpResponseStatus.NO_CONTENT ? new byte[0] : json.writeValueAsBytes(result);
