@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.SyncState;
@@ -299,7 +298,7 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
     private void warnIfNotReady() {
         SyncState s;
         int n;
-        long seconds;
+        String elapsed;
         Throwable last;
         synchronized (lock) {
             notReadyCheck = null;
@@ -307,12 +306,12 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
             if (s != SyncState.CONNECTING && s != SyncState.DISCONNECTED) return;
             n = buffer.size();
             last = lastError;
-            seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - notReadySince);
+            elapsed = String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - notReadySince) / 1e9);
             long again = options.notReadyWarning().toMillis() * 3;
             if (again > 0) notReadyCheck = SyncWatch.schedule(this::warnIfNotReady, again);
         }
         LOG.warn("{} sync not ready for {} s ({}): {} event(s) buffered (bufferSize {}, {} dropped so far); last error: {}",
-                type, seconds, s.name().toLowerCase(java.util.Locale.ROOT), n, options.bufferSize(), bufferDropped.get(),
+                type, elapsed, s.name().toLowerCase(java.util.Locale.ROOT), n, options.bufferSize(), bufferDropped.get(),
                 last == null ? "none yet" : SyncFailures.describe(last));
     }
 
