@@ -38,6 +38,8 @@ public final class FailureAssertions {
         assertThat(hasInChain(adapter.lastError(), cause)).as("lastError %s has a %s in its causes", adapter.lastError(),
                 cause.getSimpleName()).isTrue();
         CompletableFuture<Void> ready = adapter.ready();
+        // ready() is completed just after the state is set (outside the adapter's lock, as it runs callbacks)
+        await().atMost(Duration.ofSeconds(2)).until(ready::isDone);
         if (wasReady) assertThat(ready).isCompleted();
         else assertThat(ready).isCompletedExceptionally();
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->

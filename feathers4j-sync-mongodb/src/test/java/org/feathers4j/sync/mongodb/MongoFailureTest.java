@@ -82,6 +82,7 @@ class MongoFailureTest {
             var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             adapter.start(m -> { });
             assertFailedVisibly(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
             assertThat(buffered).isCompletedExceptionally();
         }
     }
@@ -106,7 +107,7 @@ class MongoFailureTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> adapter.state() == SyncState.CONNECTED);
             var f = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             assertFailedAfterReady(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(10));
-            await().atMost(Duration.ofSeconds(2)).until(f::isDone);
+            await().atMost(Duration.ofSeconds(2)).until(f::isDone); // failed just after the state is set
             assertThat(f).isCompletedExceptionally();
         }
     }

@@ -1,6 +1,7 @@
 package org.feathers4j.sync.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.feathers4j.sync.FailureAssertions.assertFailedVisibly;
 
 import io.nats.client.Options;
@@ -40,6 +41,7 @@ class NatsFailureTest {
             var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             adapter.start(m -> { });
             assertFailedVisibly(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
             assertThat(buffered).isCompletedExceptionally();
             assertThat(adapter.counters()).containsEntry("connectAttempts", 1L); // not retried
         } finally {

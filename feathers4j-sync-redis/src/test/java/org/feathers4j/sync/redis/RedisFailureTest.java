@@ -74,6 +74,7 @@ class RedisFailureTest {
             var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             adapter.start(m -> { });
             assertFailedVisibly(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
             assertThat(buffered).isCompletedExceptionally();
             assertThat(adapter.lastError()).hasMessageContaining("Netty 4.1 and 4.2");
         } finally {

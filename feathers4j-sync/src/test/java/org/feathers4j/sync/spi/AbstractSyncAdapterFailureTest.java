@@ -111,6 +111,7 @@ class AbstractSyncAdapterFailureTest {
             CompletableFuture<Void> buffered = p.publish("a".getBytes(StandardCharsets.UTF_8));
             p.start(m -> { });
             assertFailedVisibly(p, ExceptionInInitializerError.class, log, Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
             assertThat(buffered).isCompletedExceptionally(); // the buffer is failed, not left waiting
             assertThat(p.counters()).containsEntry("unexpectedErrors", 1L);
         }
@@ -143,6 +144,7 @@ class AbstractSyncAdapterFailureTest {
         try (LogCapture log = LogCapture.start()) {
             p.start(m -> { });
             CompletableFuture<Void> f = p.publish(new byte[1]);
+            await().atMost(Duration.ofSeconds(2)).until(f::isDone); // failed just after the state is set
             assertThat(f).isCompletedExceptionally();
             assertFailedAfterReady(p, NoClassDefFoundError.class, log, Duration.ofSeconds(2));
             assertThat(p.counters()).containsEntry("publishErrors", 1L);
