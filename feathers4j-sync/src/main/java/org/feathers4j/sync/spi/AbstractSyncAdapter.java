@@ -48,6 +48,7 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
     private volatile SyncState state = SyncState.CONNECTING;
     private volatile Throwable lastError;
     private volatile boolean everConnected;
+    private boolean failing; // failed() was called; guarded by lock
     private volatile MessageHandler handler;
     private long notReadySince; // System.nanoTime() when it stopped being connected; guarded by lock
     private ScheduledFuture<?> notReadyCheck; // the pending not-ready warning; guarded by lock
@@ -203,22 +204,27 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
      * last error stay.
      */
     protected final void failed(Throwable cause) {
-        int n;
         synchronized (lock) {
             if (state == SyncState.CLOSED) return;
-            if (state == SyncState.FAILED) {
+            if (failing) {
                 LOG.debug("{} sync: already failed; also: {}", type, SyncFailures.describe(cause));
                 return;
             }
-            state = SyncState.FAILED;
+            failing = true;
             lastError = cause;
+        }
+        // ready() first, outside the lock (it runs callbacks): whoever then sees FAILED finds ready() failed too
+        ready.completeExceptionally(cause);
+        int n;
+        synchronized (lock) {
+            if (state == SyncState.CLOSED) return;
+            state = SyncState.FAILED;
             n = buffer.size();
             failBuffered(cause);
             stopWatchingNotReady();
         }
         LOG.error("{} sync failed and stopped: {}{}", type, SyncFailures.describe(cause),
                 n > 0 ? " (" + n + " buffered message(s) not sent)" : "", cause);
-        ready.completeExceptionally(cause);
     }
 
     /** Records an error without changing the state (e.g. one failed reconnection attempt). */
