@@ -2,6 +2,7 @@ package org.feathers4j.sync;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.UUID;
  *   <tr><td>{@code bufferSize}</td><td>10,000</td><td>messages an adapter holds while disconnected; the oldest are dropped beyond it</td></tr>
  *   <tr><td>{@code batch}</td><td>{@code false}</td><td>coalesce the events published while a publish is
  *       in flight into one bus message; only for keys where every instance is feathers4j (see {@link #batch(boolean)})</td></tr>
+ *   <tr><td>{@code notReadyWarning}</td><td>10 s</td><td>an adapter not ready for this long logs a WARN
+ *       (last error, events buffered), then again every three times this (see {@link #notReadyWarning(Duration)})</td></tr>
  *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
  *   <tr><td>{@code option(name, value)}</td><td>none</td><td>adapter-specific options, see each adapter's README</td></tr>
  * </table>
@@ -33,6 +36,12 @@ public final class SyncOptions {
     /** The default key: channel, exchange or subject name shared with Node feathers-sync. */
     public static final String DEFAULT_KEY = "feathers-sync";
 
+    /**
+     * How long an adapter may stay not ready (connecting or reconnecting) before it logs a WARN:
+     * 10 seconds, then the WARN repeats every 30 seconds (three times this) while it stays so.
+     */
+    public static final Duration DEFAULT_NOT_READY_WARNING = Duration.ofSeconds(10);
+
     private String uri;
     private String key = DEFAULT_KEY;
     private SyncSerializer serializer = SyncSerializer.json();
@@ -40,6 +49,7 @@ public final class SyncOptions {
     private int maxMessageBytes = 1024 * 1024;
     private int bufferSize = 10_000;
     private boolean batch;
+    private Duration notReadyWarning = DEFAULT_NOT_READY_WARNING;
     private String instanceId = UUID.randomUUID().toString();
     private final Map<String, Object> adapterOptions = new LinkedHashMap<>();
 
@@ -123,6 +133,22 @@ public final class SyncOptions {
         return this;
     }
 
+    /** After how long not ready an adapter logs a WARN; see {@link #notReadyWarning(Duration)}. */
+    public Duration notReadyWarning() { return notReadyWarning; }
+
+    /**
+     * Sets after how long an adapter that is not ready (still connecting, or reconnecting after a
+     * loss) logs a WARN naming its last error and how many events it buffers; the WARN repeats
+     * every three times this while the adapter stays not ready. Default
+     * {@link #DEFAULT_NOT_READY_WARNING}; {@link Duration#ZERO} turns the warning off.
+     */
+    public SyncOptions notReadyWarning(Duration after) {
+        Objects.requireNonNull(after, "notReadyWarning");
+        if (after.isNegative()) throw new IllegalArgumentException("notReadyWarning must not be negative, got " + after);
+        this.notReadyWarning = after;
+        return this;
+    }
+
     /** This instance's id on the wire. */
     public String instanceId() { return instanceId; }
 
@@ -178,6 +204,7 @@ public final class SyncOptions {
         c.maxMessageBytes = maxMessageBytes;
         c.bufferSize = bufferSize;
         c.batch = batch;
+        c.notReadyWarning = notReadyWarning;
         c.instanceId = instanceId;
         c.adapterOptions.putAll(adapterOptions);
         return c;

@@ -149,7 +149,8 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
             db = ownedClient.getDatabase(databaseName(connectionString.getDatabase()));
         }
         store = new EventStore(db, config);
-        publisher = new Publisher(store, config, options.key(), this::isClosed, this::disconnected);
+        publisher = new Publisher(store, config, options.key(), this::isClosed, this::disconnected,
+                e -> unexpected("write", e));
         Thread w = new Thread(publisher, "feathers4j-mongodb-sync-publish-" + config.collection());
         w.setDaemon(true);
         writer = w;
@@ -192,8 +193,8 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         if (c != null) {
             try {
                 c.close(); // ends blocked reads at once
-            } catch (RuntimeException e) {
-                LOG.debug("mongodb sync: closing the client failed", e);
+            } catch (Throwable e) {
+                LOG.warn("mongodb sync: closing the client failed: {}", e.toString(), e);
             }
         }
         Thread t = receiver;

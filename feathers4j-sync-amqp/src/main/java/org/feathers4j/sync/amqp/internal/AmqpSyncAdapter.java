@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.amqp.AmqpSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
+import org.feathers4j.sync.spi.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +152,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
             @Override
             public void handleUnexpectedConnectionDriverException(Connection conn, Throwable e) {
-                LOG.debug("amqp sync: connection driver error (the connection is recovered)", e);
+                if (SyncFailures.isUnrecoverable(e)) a.submit(() -> a.unexpectedError("connection driver", e), 0);
+                else LOG.debug("amqp sync: connection driver error (the connection is recovered)", e);
             }
 
             @Override
@@ -165,12 +167,14 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     @Override
     protected void doStart() {
-        scheduler.scheduleWithFixedDelay(() -> {
+        scheduler.scheduleWithFixedDelay(guarded("ack flush", () -> {
             SyncConsumer c = consumer;
             if (c != null) c.flushAcks();
-        }, ACK_FLUSH_MS, ACK_FLUSH_MS, TimeUnit.MILLISECONDS);
+        }), ACK_FLUSH_MS, ACK_FLUSH_MS, TimeUnit.MILLISECONDS);
         long every = config.topologyCheck().toMillis();
-        if (every > 0) scheduler.scheduleWithFixedDelay(this::checkTopology, every, every, TimeUnit.MILLISECONDS);
+        if (every > 0) {
+            scheduler.scheduleWithFixedDelay(guarded("topology check", this::checkTopology), every, every, TimeUnit.MILLISECONDS);
+        }
         if (given != null) {
             listen(given);
             connection = given;
@@ -181,12 +185,33 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     }
 
     private void submit(Runnable task, long delayMs) {
+        Runnable g = guarded("scheduled task", task);
         try {
-            if (delayMs <= 0) scheduler.execute(task);
-            else scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            if (delayMs <= 0) scheduler.execute(g);
+            else scheduler.schedule(g, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed
         }
+    }
+
+    /**
+     * {@code task}, with what it throws handed to {@link #unexpectedError}: an executor keeps it in a
+     * Future nobody reads (and a periodic task that throws is never run again), a client callback
+     * passes it to a handler that only logs it.
+     */
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                unexpectedError(what, t);
+            }
+        };
+    }
+
+    /** Logs and records; fails (and lets go of the connection) if retrying cannot fix it. */
+    void unexpectedError(String what, Throwable t) {
+        if (unexpected(what, t)) release(t);
     }
 
     private void connectOwned() {
@@ -201,7 +226,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             LOG.info("amqp sync: connected to {}, exchange '{}', queue '{}'", where, exchange, queue);
             connectAttempts = 0;
             markConnected();
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Throwable: a NoClassDefFoundError from the client must end here too, not in the executor's Future
             connection = null;
             if (c != null) {
                 try {
@@ -217,6 +243,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             }
             recordError(e);
             disconnected(e);
+            if (!(e instanceof Exception)) unexpected("connect", e); // an Error: log it, though it is retried
             connectAttempts++;
             long delay = Math.min(config.connectRetryMax().toMillis(),
                     config.connectRetryInitial().toMillis() << Math.min(connectAttempts - 1, 16));
@@ -245,7 +272,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             setup(c);
             LOG.info("amqp sync: set up on {}, exchange '{}', queue '{}'", where, exchange, queue);
             markConnected();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             IllegalStateException fatal = fatal(e);
             if (fatal != null) {
                 failAndRelease(fatal);
@@ -258,12 +285,13 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     }
 
     private void listen(Connection c) {
-        c.addShutdownListener(cause -> onConnectionLost(c, cause));
-        c.addBlockedListener(reason -> onBlocked(c, reason), () -> onUnblocked(c));
+        c.addShutdownListener(cause -> guarded("connection shutdown listener", () -> onConnectionLost(c, cause)).run());
+        c.addBlockedListener(reason -> guarded("blocked listener", () -> onBlocked(c, reason)).run(),
+                () -> guarded("unblocked listener", () -> onUnblocked(c)).run());
         if (c instanceof Recoverable r) r.addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
-                onRecovered(c);
+                guarded("recovery listener", () -> onRecovered(c)).run();
             }
 
             @Override
@@ -282,7 +310,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             pub = c.createChannel();
             if (sub == null || pub == null) throw new IOException("the connection has no free channel (channel_max reached)");
             declare(sub, pub);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
             closeQuietly(sub);
             closeQuietly(pub);
             throw e;
@@ -302,7 +330,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             pub.confirmSelect();
             pub.addConfirmListener(new Confirms());
         }
-        ShutdownListener channelListener = cause -> onChannelLost(cause);
+        ShutdownListener channelListener = cause -> guarded("channel shutdown listener", () -> onChannelLost(cause)).run();
         pub.addShutdownListener(channelListener);
         sub.addShutdownListener(channelListener);
         SyncConsumer consumer = new SyncConsumer(sub);
@@ -325,7 +353,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         try {
             pub.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, false, false, null);
             sub.queueBind(queue, exchange, "");
-        } catch (Exception e) {
+        } catch (Throwable e) {
             IllegalStateException fatal = fatal(e);
             if (fatal != null) {
                 failAndRelease(fatal);
@@ -344,12 +372,12 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     private void markConnected(boolean resendUnconfirmed) {
         synchronized (stateLock) {
             long gen = generation.get();
-            publisher.execute(() -> {
+            publisher.execute(guarded("publisher resume", () -> {
                 if (gen != generation.get()) return;
                 recovering = false;
                 if (resendUnconfirmed) moveOutstandingToWaiting();
                 flushWaiting();
-            });
+            }));
             connected();
         }
     }
@@ -425,7 +453,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         try {
             setup(c);
             settleThenResume(gen);
-        } catch (Exception e) {
+        } catch (Throwable e) {
             IllegalStateException fatal = fatal(e);
             if (fatal != null) {
                 failAndRelease(fatal);
@@ -452,7 +480,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             Channel ch = pubChannel;
             try {
                 if (ch != null) ch.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, false, false, null);
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 IllegalStateException fatal = fatal(e);
                 if (fatal != null) {
                     failAndRelease(fatal);
@@ -478,6 +506,10 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     }
 
     void onRecoveryAttemptFailed(Throwable e) {
+        if (SyncFailures.isUnrecoverable(e)) {
+            submit(() -> unexpectedError("reconnect", e), 0);
+            return;
+        }
         long n = recoveryFailures.incrementAndGet();
         recordError(e);
         if (n == 1 || n % 30 == 0) {
@@ -498,7 +530,7 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     protected CompletableFuture<Void> send(byte[] message) {
         Entry e = new Entry(order.incrementAndGet(), message, new CompletableFuture<>());
         try {
-            publisher.execute(() -> publish(e));
+            publisher.execute(guarded("publish", () -> publish(e)));
         } catch (RejectedExecutionException ex) {
             return CompletableFuture.failedFuture(new IllegalStateException("amqp sync adapter closed"));
         }
@@ -520,10 +552,16 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             }
             ch.basicPublish(exchange, queue, props, e.bytes());
             if (!config.publisherConfirms()) e.done().complete(null);
-        } catch (IOException | RuntimeException ex) {
+        } catch (Throwable ex) {
             if (seq >= 0) outstanding.remove(seq);
+            if (SyncFailures.isUnrecoverable(ex)) {
+                e.done().completeExceptionally(ex);
+                unexpectedError("publish", ex);
+                return;
+            }
             waiting.put(e.order(), e);
             recordError(ex);
+            if (!(ex instanceof Exception)) unexpected("publish", ex); // an Error: log it, though it is retried
         }
     }
 
@@ -560,12 +598,12 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             nacked.addAndGet(again.size());
             LOG.warn("amqp sync: the broker nacked {} message(s); sending them again", again.size());
             try {
-                publisher.execute(() -> {
+                publisher.execute(guarded("resend after nack", () -> {
                     for (Entry e : again) {
                         resent.incrementAndGet();
                         publish(e);
                     }
-                });
+                }));
             } catch (RejectedExecutionException ex) {
                 for (Entry e : again) e.done().completeExceptionally(new IllegalStateException("amqp sync adapter closed"));
             }
@@ -623,6 +661,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
                 getChannel().basicAck(tag, true);
             } catch (IOException | RuntimeException e) {
                 // the channel is gone: the broker redelivers them, and sync drops the duplicates
+            } catch (Throwable e) {
+                submit(() -> unexpectedError("ack", e), 0); // not under this consumer's lock
             }
         }
 
@@ -638,6 +678,10 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     /** An exception retrying cannot fix, described clearly; {@code null} for a retryable one. */
     private IllegalStateException fatal(Throwable e) {
+        if (SyncFailures.isUnrecoverable(e)) {
+            return new IllegalStateException("amqp sync: cannot use the broker at " + where + ": " + SyncFailures.describe(e)
+                    + " (not retried: a class is missing or incompatible on the class path)", e);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof AuthenticationFailureException) {
                 return new IllegalStateException("amqp sync: the broker at " + where
@@ -734,7 +778,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 done.complete(null);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                LOG.error("amqp sync: closing failed: {}", SyncFailures.describe(e), e);
                 done.completeExceptionally(e);
             }
         }, "feathers4j-amqp-sync-close");
@@ -746,6 +791,11 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     /** An error retrying cannot fix: fail (ready, buffer), and let go of channels and an owned connection. */
     private void failAndRelease(IllegalStateException fatal) {
         failed(fatal);
+        release(fatal);
+    }
+
+    /** After failing: lets go of channels and an owned connection, stops the threads, fails what waits. */
+    private void release(Throwable fatal) {
         Connection c = connection;
         connection = null; // the shutdown listener ignores what follows
         closeQuietly(subChannel);

@@ -43,6 +43,7 @@ public final class Publisher implements Runnable {
     private final String key;
     private final BooleanSupplier closed;
     private final Consumer<Throwable> disconnected;
+    private final Consumer<Throwable> unexpected;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -52,14 +53,17 @@ public final class Publisher implements Runnable {
     /**
      * @param closed       whether the adapter was closed
      * @param disconnected called when a write fails on a network error (the adapter then buffers)
+     * @param unexpected   called with what a write threw unexpectedly (an Error, a bug); the adapter
+     *                     logs it and fails if retrying cannot fix it
      */
     public Publisher(EventStore store, MongoSyncConfig config, String key, BooleanSupplier closed,
-                     Consumer<Throwable> disconnected) {
+                     Consumer<Throwable> disconnected, Consumer<Throwable> unexpected) {
         this.store = store;
         this.config = config;
         this.key = key;
         this.closed = closed;
         this.disconnected = disconnected;
+        this.unexpected = unexpected;
     }
 
     /** Queues one message; the future completes once it is written. */
@@ -83,9 +87,11 @@ public final class Publisher implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 LOG.error("mongodb sync: unexpected error while writing; {} message(s) failed", batch.size(), e);
                 for (Pending p : batch) p.done().completeExceptionally(e);
+                unexpected.accept(e); // state and last error; a LinkageError fails the adapter
+                if (org.feathers4j.sync.spi.SyncFailures.isUnrecoverable(e)) break;
             } finally {
                 batch.clear();
             }

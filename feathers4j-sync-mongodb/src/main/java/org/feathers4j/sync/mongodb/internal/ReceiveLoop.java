@@ -16,6 +16,7 @@ import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.feathers4j.sync.mongodb.MongoSyncConfig;
+import org.feathers4j.sync.spi.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,8 +125,12 @@ public final class ReceiveLoop implements Runnable {
                 hadError = true;
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 if (host.isClosed()) return;
+                if (SyncFailures.isUnrecoverable(e)) { // a missing class fails every time: no point reading again
+                    host.failed(e);
+                    return;
+                }
                 if (e instanceof Error err && !(err instanceof StackOverflowError)) {
                     LOG.error("mongodb sync receiver: unexpected error; receiving again shortly", e);
                 }

@@ -23,6 +23,7 @@ import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.SyncState;
 import org.feathers4j.sync.nats.NatsSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
+import org.feathers4j.sync.spi.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,11 +115,11 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     @Override
     protected void doStart() {
         if (owned) {
-            worker.execute(this::connectAttempt);
+            worker.execute(guarded("connect", this::connectAttempt));
         } else {
             Connection c = connection;
             c.addConnectionListener(listener);
-            worker.execute(() -> {
+            worker.execute(guarded("subscribe", () -> {
                 subscribe(c);
                 if (c.getStatus() == Connection.Status.CONNECTED) {
                     resume(generation.get(), Duration.ZERO);
@@ -126,8 +127,31 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
                     retried = true;
                     disconnected(new IOException("the given NATS connection is " + c.getStatus()));
                 }
-            });
+            }));
         }
+    }
+
+    /**
+     * {@code task}, with what it throws handed to the SPI: the worker would keep it in a Future
+     * nobody reads, the client's callback thread would only print it.
+     */
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                unexpectedError(what, t);
+            }
+        };
+    }
+
+    /** Logs and records; fails (and closes an owned connection) if retrying cannot fix it. */
+    private void unexpectedError(String what, Throwable t) {
+        if (!unexpected(what, t)) return;
+        generation.incrementAndGet(); // pending resumes give up
+        worker.shutdown();
+        Connection c = connection;
+        if (owned && c != null) CompletableFuture.runAsync(() -> closeQuietly(c));
     }
 
     private void connectAttempt() {
@@ -141,6 +165,11 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
                     + "); check user/password, token or credentials. Not retrying."));
             return;
         } catch (IOException | RuntimeException e) {
+            if (SyncFailures.isUnrecoverable(e)) {
+                failed(new IOException("nats sync cannot connect to " + where + ": " + SyncFailures.describe(e)
+                        + " (not retried: a class is missing or incompatible on the class path)", e));
+                return;
+            }
             retried = true;
             IOException cause = new IOException("NATS server " + where + " unreachable (attempt " + n + "): " + clean(e.getMessage()));
             disconnected(cause);
@@ -158,6 +187,18 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } catch (Throwable e) {
+            // a missing class in the client (or its data port): fail at once on a LinkageError, else retry
+            if (SyncFailures.isUnrecoverable(e)) {
+                failed(new IOException("nats sync cannot connect to " + where + ": " + SyncFailures.describe(e)
+                        + " (not retried: a class is missing or incompatible on the class path)", e));
+                return;
+            }
+            retried = true;
+            disconnected(e);
+            unexpected("connect", e);
+            scheduleRetry();
+            return;
         }
         if (isClosed()) {
             closeQuietly(c);
@@ -174,7 +215,7 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         long jitter = config.reconnectJitter().toMillis();
         if (jitter > 0) wait += ThreadLocalRandom.current().nextLong(jitter + 1);
         try {
-            worker.schedule(this::connectAttempt, wait, TimeUnit.MILLISECONDS);
+            worker.schedule(guarded("connect", this::connectAttempt), wait, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed meanwhile
         }
@@ -217,9 +258,10 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
                 disconnected(new IOException("connection to NATS " + where + " lost while resuming"));
             }
         };
+        Runnable g = guarded("resume", task);
         try {
-            if (delay.isZero()) worker.execute(task);
-            else worker.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+            if (delay.isZero()) worker.execute(g);
+            else worker.schedule(g, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed meanwhile
         }
@@ -234,6 +276,8 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         try {
             c.publish(subject, message);
             return CompletableFuture.completedFuture(null);
+        } catch (Error e) {
+            return CompletableFuture.failedFuture(e); // the SPI logs it, and fails on a LinkageError
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("nats sync: publish failed: " + clean(e.getMessage()), e));
         }
@@ -303,6 +347,14 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     private final class Listener implements ConnectionListener {
         @Override
         public void connectionEvent(Connection conn, Events type) {
+            try {
+                onEvent(conn, type);
+            } catch (Throwable t) {
+                unexpectedError("connection listener (" + type + ")", t);
+            }
+        }
+
+        private void onEvent(Connection conn, Events type) {
             if (isClosed() || conn != connection) return; // attempts that failed, or a stale connection
             if (type == Events.CONNECTED && owned) return; // the first connection is handled by connectAttempt
             switch (type) {
@@ -342,6 +394,15 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
             clientErrors.incrementAndGet();
+            if (SyncFailures.isUnrecoverable(exp)) {
+                // e.g. a message handler or the reader met a missing class: on the worker, not the client's thread
+                try {
+                    worker.execute(() -> unexpectedError("client", exp));
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // closed meanwhile
+                }
+                return;
+            }
             recordError(new IOException("NATS client: " + clean(exp.getMessage())));
             if (!isClosed()) LOG.debug("nats sync: client exception on {}: {}", where, clean(exp.getMessage()));
         }

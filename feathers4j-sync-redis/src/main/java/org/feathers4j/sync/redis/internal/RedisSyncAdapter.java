@@ -45,6 +45,7 @@ import org.feathers4j.sync.SyncState;
 import org.feathers4j.sync.redis.RedisSyncConfig;
 import org.feathers4j.sync.redis.RedisSyncException;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
+import org.feathers4j.sync.spi.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -217,6 +218,15 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
 
     @Override
     protected void doStart() {
+        try {
+            startThreadsAndConnect();
+        } catch (Throwable e) {
+            // e.g. Lettuce's transport detection hitting a broken class path; release the threads made so far
+            fail(new RedisSyncException("redis sync cannot start for " + where + ": " + SyncFailures.describe(e), e));
+        }
+    }
+
+    private void startThreadsAndConnect() {
         int n = INSTANCES.incrementAndGet();
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("feathers4j-redis-sync-" + n));
         s.setRemoveOnCancelPolicy(true);
@@ -229,16 +239,17 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
                 eventSubscription = ownResources.eventBus().get()
                         .filter(ReconnectFailedEvent.class::isInstance)
                         .cast(ReconnectFailedEvent.class)
-                        .subscribe(this::onReconnectFailed, e -> { });
+                        .subscribe(this::onReconnectFailed,
+                                e -> runOnScheduler(() -> unexpectedError("Lettuce event bus", e)));
             }
         }
         long every = config.healthCheckInterval().toMillis();
         s.scheduleWithFixedDelay(this::healthCheckSafely, every, every, TimeUnit.MILLISECONDS);
         if (ownsConnections) {
-            s.execute(this::connectStep);
+            runOnScheduler(this::connectStep);
         } else {
             sub.addListener(listener);
-            s.execute(this::healthCheckSafely);
+            runOnScheduler(this::healthCheck);
         }
     }
 
@@ -254,6 +265,17 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private void connectStep() {
         if (released) return;
         connectAttempts.incrementAndGet();
+        String which = pub == null ? "publish" : "subscribe";
+        try {
+            openNext();
+        } catch (Throwable e) {
+            // thrown before Lettuce could fail its future, e.g. NoClassDefFoundError from its transport
+            // detection: a failed attempt like any other (connectFailed fails at once on a LinkageError)
+            connectFailed(which, e);
+        }
+    }
+
+    private void openNext() {
         if (pub == null) {
             client.connectAsync(ByteArrayCodec.INSTANCE, redisUri).whenComplete((c, e) -> runOnScheduler(() -> {
                 if (e != null) {
@@ -282,7 +304,14 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     }
 
     private void connectFailed(String which, Throwable error) {
+        if (released) return;
         Throwable e = Errors.unwrap(error);
+        if (SyncFailures.isUnrecoverable(e)) {
+            fail(new RedisSyncException("redis sync cannot open the " + which + " connection to " + where + ": "
+                    + SyncFailures.describe(e) + " (not retried: a class is missing or incompatible; are Netty 4.1 "
+                    + "and 4.2 jars mixed on the class path?)", e));
+            return;
+        }
         if (Errors.isUnfixable(e)) {
             fail(new RedisSyncException("redis sync cannot connect to " + where + ": " + describe(e)
                     + " (not retried: fix the credentials or TLS settings)", e));
@@ -324,7 +353,9 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
                 subscribeInFlight = false;
                 if (error == null) return;
                 Throwable e = Errors.unwrap(error);
-                if (Errors.isUnfixable(e)) {
+                if (SyncFailures.isUnrecoverable(e)) {
+                    runOnScheduler(() -> unexpectedError("subscribe", e));
+                } else if (Errors.isUnfixable(e)) {
                     runOnScheduler(() -> fail(new RedisSyncException("redis sync cannot subscribe to '" + options.key()
                             + "' on " + where + ": " + describe(e) + " (not retried: fix the credentials or ACL)", e)));
                 } else {
@@ -332,18 +363,17 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
                     runOnScheduler(this::healthCheck);
                 }
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             subscribeInFlight = false;
-            recordError(e);
+            unexpectedError("subscribe", e);
         }
     }
 
     private void healthCheckSafely() {
         try {
             healthCheck();
-        } catch (RuntimeException e) {
-            LOG.warn("redis sync: health check failed: {}", e.toString());
-            recordError(e);
+        } catch (Throwable e) {
+            unexpectedError("health check", e); // a periodic task that throws is never run again
         }
     }
 
@@ -424,6 +454,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         try {
             p.async().pubsubNumsub(channel).whenComplete((m, e) -> {
                 numsubInFlight = false;
+                if (e != null && SyncFailures.isUnrecoverable(e)) runOnScheduler(() -> unexpectedError("PUBSUB NUMSUB", e));
                 if (e != null || m == null) return;
                 long count = 0;
                 for (Long v : m.values()) count += v == null ? 0 : v;
@@ -433,8 +464,9 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
                     else if (state() == SyncState.CONNECTED) expectedSubscribers = c;
                 });
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             numsubInFlight = false;
+            unexpectedError("PUBSUB NUMSUB", e);
         }
     }
 
@@ -443,9 +475,23 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         release();
     }
 
+    /**
+     * A throwable that escaped a task or callback of this adapter: logged, recorded, and the adapter
+     * fails (and lets go of its connections) if retrying cannot fix it. Scheduler thread, or a thread
+     * that holds no Lettuce lock.
+     */
+    private void unexpectedError(String what, Throwable e) {
+        if (unexpected(what, e)) release();
+    }
+
     private void onReconnectFailed(ReconnectFailedEvent event) {
-        if (state() == SyncState.CONNECTED || released) return;
+        if (released) return;
         Throwable c = event.getCause();
+        if (SyncFailures.isUnrecoverable(c)) {
+            runOnScheduler(() -> unexpectedError("reconnect", c));
+            return;
+        }
+        if (state() == SyncState.CONNECTED) return;
         recordError(c);
         if (event.getAttempt() == 1 || event.getAttempt() % 10 == 0) {
             LOG.warn("redis sync: reconnect attempt {} to {} failed: {}", event.getAttempt(), where, describe(c));
@@ -472,7 +518,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
                 if (e == null) o.done().complete(null);
                 else onSendError(o, Errors.unwrap(e));
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             onSendError(o, e);
         }
     }
@@ -491,6 +537,11 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     }
 
     private void sendFailed(Outgoing o, Throwable e) {
+        if (SyncFailures.isUnrecoverable(e)) {
+            o.done().completeExceptionally(e);
+            unexpectedError("publish", e);
+            return;
+        }
         if (isClosed() || released || !Errors.isConnectionProblem(e) || o.attempt() >= MAX_SEND_ATTEMPTS) {
             o.done().completeExceptionally(e);
             return;
@@ -588,7 +639,9 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
 
         @Override
         public void onRedisExceptionCaught(RedisChannelHandler<?, ?> connection, Throwable cause) {
-            if (isOurs(connection)) recordError(cause);
+            if (!isOurs(connection)) return;
+            recordError(cause);
+            if (SyncFailures.isUnrecoverable(cause)) runOnScheduler(() -> unexpectedError("connection", cause));
         }
 
         private boolean isOurs(RedisChannelHandler<?, ?> connection) {
@@ -608,9 +661,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         Runnable guarded = () -> {
             try {
                 r.run();
-            } catch (RuntimeException e) {
-                LOG.warn("redis sync: internal task failed: {}", e.toString());
-                recordError(e);
+            } catch (Throwable e) {
+                unexpectedError("internal task", e); // an executor would keep it in a Future nobody reads
             }
         };
         try {

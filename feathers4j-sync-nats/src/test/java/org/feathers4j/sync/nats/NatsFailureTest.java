@@ -1,0 +1,51 @@
+package org.feathers4j.sync.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.FailureAssertions.assertFailedVisibly;
+
+import io.nats.client.Options;
+import io.nats.client.impl.SocketDataPort;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.feathers4j.sync.LogCapture;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.spi.SyncAdapter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** No silent failure, against the shared NATS server: an error from the class path ends in FAILED, logged, at once. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NatsFailureTest {
+
+    /**
+     * The client's socket layer, which the client makes from its class name on every connection
+     * attempt, meeting a missing class as it is set up.
+     */
+    public static final class MissingClassDataPort extends SocketDataPort {
+        @Override
+        public void afterConstruct(Options options) {
+            throw new NoClassDefFoundError("io/nats/client/impl/SomethingMissing");
+        }
+    }
+
+    @Test
+    void aMissingClassWhenConnectingFailsTheAdapterVisiblyWithoutRetrying() {
+        String uri = NatsTestSupport.natsUri();
+        Consumer<Options.Builder> broken = b -> b.dataPortType(MissingClassDataPort.class.getName());
+        SyncAdapter adapter = NatsSync.adapter(SyncOptions.uri(uri).key(NatsTestSupport.uniqueKey())
+                .option("natsOptions", broken));
+        try (LogCapture log = LogCapture.start()) {
+            var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
+            adapter.start(m -> { });
+            assertFailedVisibly(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
+            assertThat(buffered).isCompletedExceptionally();
+            assertThat(adapter.counters()).containsEntry("connectAttempts", 1L); // not retried
+        } finally {
+            adapter.close().orTimeout(15, TimeUnit.SECONDS).join();
+        }
+    }
+}
