@@ -18,8 +18,14 @@ public interface SyncStatus {
      */
     CompletableFuture<Void> ready();
 
-    /** The connection state, e.g. {@code CONNECTING}, {@code CONNECTED}, {@code DISCONNECTED}, {@code FAILED}, {@code CLOSED}. */
-    String state();
+    /** The connection state. */
+    SyncState state();
+
+    /**
+     * This instance's id on the wire (the {@code origin} of the messages it sends), or {@code null}
+     * for a sync that does not stamp its messages.
+     */
+    String instanceId();
 
     /** The last connection or publish error, or {@code null}. */
     Throwable lastError();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.feathers4j.Params;
+import org.feathers4j.SyncState;
 import org.feathers4j.demo.internal.EmbeddedRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +37,7 @@ class ChatDemoExternalBrokerTest {
             assertThat(demo.embeddedRedisPort()).isEqualTo(-1);
             assertThat(demo.syncUri()).isEqualTo(REDIS_URI);
             assertThat(demo.app(0).sync().type()).isEqualTo("redis");
-            assertThat(demo.app(1).sync().state()).isEqualTo("CONNECTED");
+            assertThat(demo.app(1).sync().state()).isEqualTo(SyncState.CONNECTED);
             List<Object> onTwo = new CopyOnWriteArrayList<>();
             demo.app(1).service("messages").on("created", (data, ctx) -> {
                 if (ctx.isFromSync()) onTwo.add(data);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.feathers4j.SyncState;
 import org.feathers4j.demo.internal.ChatInstance;
 import org.feathers4j.demo.internal.EmbeddedRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +49,7 @@ class ChatDemoTest {
         assertThat(RespSubscriber.ping("127.0.0.1", demo.embeddedRedisPort())).isEqualTo("+PONG");
         for (int i = 0; i < 3; i++) {
             assertThat(demo.app(i).sync().type()).isEqualTo("redis");
-            assertThat(demo.app(i).sync().state()).isEqualTo("CONNECTED");
+            assertThat(demo.app(i).sync().state()).isEqualTo(SyncState.CONNECTED);
         }
         assertThat(demo.urls()).hasSize(3).allMatch(u -> u.startsWith("http://127.0.0.1:"));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.junit.jupiter.api.Test;
@@ -60,12 +61,12 @@ class FeathersServerLifecycleTest {
         FeathersServer server = FeathersServer.create(app).host("127.0.0.1").port(0).start();
         assertThat(messages.setups).hasValue(1);
         assertThat(app.isSetUp()).isTrue();
-        assertThat(app.sync().state()).isEqualTo("CONNECTED");
+        assertThat(app.sync().state()).isEqualTo(SyncState.CONNECTED);
 
         server.stop();
         assertThat(messages.teardowns).hasValue(1);
         assertThat(app.isSetUp()).isFalse();
-        assertThat(app.sync().state()).isEqualTo("CLOSED");
+        assertThat(app.sync().state()).isEqualTo(SyncState.CLOSED);
 
         server.stop();
         server.close();

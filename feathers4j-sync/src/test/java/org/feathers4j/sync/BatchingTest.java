@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncTestApps.Received;
 import org.feathers4j.sync.internal.BatchFrame;
 import org.feathers4j.sync.spi.SyncAdapter;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
 
 /** What "failed visibly" means, checked the same way for every adapter. */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncTestApps.Received;
 import org.feathers4j.sync.spi.SyncAdapter;
 import org.junit.jupiter.api.AfterEach;
@@ -192,11 +193,11 @@ class MemorySyncTest {
     @Test
     void statusReportsTypeStateAndCounters() {
         assertThat(a.sync().type()).isEqualTo("memory");
-        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
         assertThat(a.sync().ready()).isCompleted();
         assertThat(a.sync().counters()).containsKeys("sent", "received", "dropped", "duplicates", "gaps", "bufferDropped");
         a.sync().close().join();
-        assertThat(a.sync().state()).isEqualTo("CLOSED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CLOSED);
         // after close, events are delivered locally instead of vanishing
         a.service("messages").create(Map.of("text", "after close")).join();
         assertThat(onA).hasSize(1);

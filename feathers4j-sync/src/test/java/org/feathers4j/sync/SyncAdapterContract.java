@@ -15,6 +15,7 @@ import org.feathers4j.Application;
 import org.feathers4j.HookContext;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ public abstract class SyncAdapterContract {
         Application a = app(false);
         Application b = app(false);
         Application c = app(false);
-        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
         List<Received> onA = SyncTestApps.record(a);
         List<Received> onB = SyncTestApps.record(b);
         List<Received> onC = SyncTestApps.record(c);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.amqp.AmqpTestSupport.Recorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,7 +108,7 @@ class AmqpOutageTest {
             long lastSent = total;
             for (Application x : apps) {
                 org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                        .until(() -> "CONNECTED".equals(x.sync().state()));
+                        .until(() -> x.sync().state() == SyncState.CONNECTED);
             }
             // wait for the stragglers: everything that will arrive arrives within this
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -151,7 +152,7 @@ class AmqpOutageTest {
         assertThat(r.lost()).as("events lost").isZero();
         assertThat(r.duplicated()).as("duplicates reaching the app").isZero();
         for (Application x : apps) {
-            assertThat(x.sync().state()).isEqualTo("CONNECTED");
+            assertThat(x.sync().state()).isEqualTo(SyncState.CONNECTED);
             assertThat(x.sync().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);
         }
     }
@@ -170,7 +171,7 @@ class AmqpOutageTest {
         assertThat(r.uncaught()).isZero();
         assertThat(r.lost()).as("events lost").isZero();
         assertThat(r.duplicated()).as("duplicates reaching the app").isZero();
-        for (Application x : apps) assertThat(x.sync().state()).isEqualTo("CONNECTED");
+        for (Application x : apps) assertThat(x.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
 
     /**
@@ -193,7 +194,7 @@ class AmqpOutageTest {
         assertThat(r.duplicated()).as("duplicates reaching the app").isZero();
         assertThat(r.lost()).as("events lost by the three instances together, at most the backlog at the stop")
                 .isLessThan(3 * 2L * RATE);
-        for (Application x : apps) assertThat(x.sync().state()).isEqualTo("CONNECTED");
+        for (Application x : apps) assertThat(x.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
 
     /** A memory alarm blocks publishing: the app is not blocked, events are buffered and flow again afterwards. */
@@ -217,7 +218,7 @@ class AmqpOutageTest {
                 Thread.sleep(50);
             }
             assertThat(a.sync().counters().get("blocked")).as("the broker's connection.blocked was seen").isPositive();
-            assertThat(a.sync().state()).isEqualTo("DISCONNECTED");
+            assertThat(a.sync().state()).isEqualTo(SyncState.DISCONNECTED);
             for (int i = 0; i < 50; i++) a.service("messages").create(Map.of("n", ++n)).get(1, TimeUnit.SECONDS);
             assertThat(a.sync().counters().get("buffered")).isGreaterThanOrEqualTo(50L);
         } finally {
@@ -225,7 +226,7 @@ class AmqpOutageTest {
         }
         long last = n;
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> rb.distinct() == last && "CONNECTED".equals(a.sync().state()));
+                .until(() -> rb.distinct() == last && a.sync().state() == SyncState.CONNECTED);
         assertThat(rb.missing(1, last)).isZero();
         System.out.printf("MEMORY ALARM: %d events, b received %d distinct; a's counters %s%n", last, rb.distinct(), a.sync().counters());
     }

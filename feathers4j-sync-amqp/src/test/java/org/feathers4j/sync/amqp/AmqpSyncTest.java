@@ -26,6 +26,7 @@ import org.feathers4j.Application;
 import org.feathers4j.HookContext;
 import org.feathers4j.Params;
 import org.feathers4j.Service;
+import org.feathers4j.SyncState;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.GzipJsonSerializer;
@@ -110,7 +111,7 @@ class AmqpSyncTest {
                 && a.sync().counters().get("dropped") == 3L);
         a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
-        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+        assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
 
     @Test
@@ -125,7 +126,7 @@ class AmqpSyncTest {
             assertThatThrownBy(() -> ch2.exchangeDeclare(key, BuiltinExchangeType.FANOUT, true))
                     .hasStackTraceContaining("PRECONDITION_FAILED");
             // one named queue per instance, consumed by it
-            String queue = key + ".feathers4j." + ((org.feathers4j.sync.internal.SyncEngine) a.sync()).options().instanceId();
+            String queue = key + ".feathers4j." + a.sync().instanceId();
             AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
             assertThat(ok.getConsumerCount()).isEqualTo(1);
             // a feathers-sync style instance: server-named auto-delete queue bound to the exchange
@@ -145,7 +146,7 @@ class AmqpSyncTest {
         a.sync().close().get(10, TimeUnit.SECONDS);
         try (Connection raw = AmqpTestSupport.raw()) {
             Channel ch = raw.createChannel();
-            String queue = key + ".feathers4j." + ((org.feathers4j.sync.internal.SyncEngine) a.sync()).options().instanceId();
+            String queue = key + ".feathers4j." + a.sync().instanceId();
             assertThatThrownBy(() -> ch.queueDeclarePassive(queue)).hasStackTraceContaining("NOT_FOUND");
         }
     }
@@ -196,7 +197,7 @@ class AmqpSyncTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause().hasMessageContaining("refused the credentials")
                 .hasMessageNotContaining("wrong-password");
-        assertThat(a.sync().state()).isEqualTo("FAILED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
         // the app keeps working locally
         Recorder r = Recorder.on(a, "messages", "created");
         a.service("messages").create(Map.of("n", 1)).join();
@@ -210,7 +211,7 @@ class AmqpSyncTest {
         apps.add(a);
         assertThatThrownBy(() -> a.sync().ready().get(20, TimeUnit.SECONDS))
                 .cause().hasMessageContaining("no-such-vhost-f4j").hasMessageContaining("virtual host");
-        assertThat(a.sync().state()).isEqualTo("FAILED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
     }
 
     @Test
@@ -264,7 +265,7 @@ class AmqpSyncTest {
         Application a = started();
         Application b = started();
         Recorder rb = Recorder.on(b, "messages", "created");
-        String queueB = key + ".feathers4j." + ((org.feathers4j.sync.internal.SyncEngine) b.sync()).options().instanceId();
+        String queueB = key + ".feathers4j." + b.sync().instanceId();
         try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
             ch.queueDelete(queueB);
             await().atMost(Duration.ofSeconds(15)).until(() -> {
@@ -275,7 +276,7 @@ class AmqpSyncTest {
                 }
             });
         }
-        await().atMost(Duration.ofSeconds(15)).until(() -> "CONNECTED".equals(b.sync().state()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> b.sync().state() == SyncState.CONNECTED);
         a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
     }
@@ -295,7 +296,7 @@ class AmqpSyncTest {
             Thread.sleep(200);
         }
         assertThat(rb.size()).as("events reach b again after the exchange was deleted").isPositive();
-        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
 
     @Test
@@ -311,7 +312,7 @@ class AmqpSyncTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().lastError() != null);
             assertThat(a.sync().ready()).isNotDone();
-            assertThat(a.sync().state()).isEqualTo("CONNECTING");
+            assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTING);
             assertThat(a.sync().lastError().toString()).containsIgnoringCase("refused");
             // the app works while the broker is away; its events wait in the buffer
             a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
@@ -321,7 +322,7 @@ class AmqpSyncTest {
 
             proxy.open();
             a.sync().ready().get(20, TimeUnit.SECONDS);
-            assertThat(a.sync().state()).isEqualTo("CONNECTED");
+            assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
             await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1 && ra.size() == 1);
             b.service("messages").create(Map.of("n", 2)).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> ra.size() == 2);

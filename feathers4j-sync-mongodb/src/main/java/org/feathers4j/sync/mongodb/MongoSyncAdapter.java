@@ -228,7 +228,7 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
 
         @Override
         public void healthy() {
-            if (state() != org.feathers4j.sync.SyncState.CONNECTED) connected();
+            if (state() != org.feathers4j.SyncState.CONNECTED) connected();
         }
 
         @Override

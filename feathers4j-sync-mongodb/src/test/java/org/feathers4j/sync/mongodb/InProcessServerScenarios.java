@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,8 +51,8 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
 
         server.cut();
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> !a.sync().state().equals("CONNECTED")
-                    && !b.sync().state().equals("CONNECTED"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.sync().state() != SyncState.CONNECTED
+                    && b.sync().state() != SyncState.CONNECTED);
             for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join(); // the calls succeed
             Thread.sleep(300);
         } finally {
@@ -64,7 +65,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         Thread.sleep(500); // anything delivered twice would show up by now
         assertThat(rb.data("created")).hasSize(7);
         assertThat(ra.data("created")).hasSize(7);
-        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
         assertThat(b.sync().counters().get("duplicates")).isZero();
         assertThat(a.sync().counters().get("reconnects")).isPositive();
     }
@@ -80,7 +81,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
 
         server.cutSecond(); // B's network fails; A and the server carry on
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> !b.sync().state().equals("CONNECTED"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> b.sync().state() != SyncState.CONNECTED);
             for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join();
             // written to the server while B cannot read
             await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 6L);
@@ -149,13 +150,13 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
         server.cut();
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> a.sync().state().equals("FAILED"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.sync().state() == SyncState.FAILED);
             assertThat(a.sync().lastError()).hasMessageContaining("'recreate' is false");
         } finally {
             server.restore();
         }
         Thread.sleep(500);
-        assertThat(a.sync().state()).isEqualTo("FAILED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
     }
 
     @Test
@@ -169,7 +170,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         a.service("messages").create(Map.of("text", "fine")).join();
         await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").stream()
                 .anyMatch(d -> "fine".equals(((Map<?, ?>) d).get("text"))));
-        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+        assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
 
     /**
@@ -204,7 +205,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
             a = app(o -> { });
             b = app(o -> { });
             Thread.sleep(500);
-            assertThat(a.sync().state()).isEqualTo("CONNECTING");
+            assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTING);
             assertThat(a.sync().ready()).isNotDone();
             early = a.service("messages").create(Map.of("text", "while down"));
             early.join(); // the service call itself never waits for the broker
@@ -229,8 +230,8 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
 
         server.restartLosingData(); // every collection, the counter and the change history are gone
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.sync().state().equals("CONNECTED")
-                && b.sync().state().equals("CONNECTED"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.sync().state() == SyncState.CONNECTED
+                && b.sync().state() == SyncState.CONNECTED);
         // keep publishing until events flow again: readers may come back a moment after writers
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             a.service("messages").create(Map.of("text", "after")).join();

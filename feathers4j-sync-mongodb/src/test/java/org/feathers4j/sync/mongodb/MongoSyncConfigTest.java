@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class MongoSyncConfigTest {
         app.configure(MongoSync.of(new SyncOptions().option("db", "mongodb://127.0.0.1:1/sync?serverSelectionTimeoutMS=200")));
         try {
             assertThat(app.sync().type()).isEqualTo("mongodb");
-            assertThat(app.sync().state()).isIn("CONNECTING", "DISCONNECTED");
+            assertThat(app.sync().state()).isIn(SyncState.CONNECTING, SyncState.DISCONNECTED);
         } finally {
             app.sync().close().join();
         }

@@ -25,6 +25,7 @@ import org.feathers4j.Application;
 import org.feathers4j.HookContext;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
+import org.feathers4j.SyncState;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncAdapterContract;
@@ -175,7 +176,7 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         assertThat(field(rb.data("created").get(1), "text")).isEqualTo("after the junk");
         await().atMost(Duration.ofSeconds(5)).until(() -> b.sync().counters().get("malformed") == 2L);
         assertThat(b.sync().counters()).containsEntry("malformed", 2L).containsEntry("dropped", 1L);
-        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+        assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
 
     private static void insertRaw(MongoDatabase db, Document doc) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
@@ -43,7 +44,7 @@ class TailableOnInProcessServerTest {
                 assertThat(app.sync().ready()).failsWithin(Duration.ofSeconds(20)).withThrowableThat()
                         .withMessageContaining("collection 'events' in database 'plain' exists and is not capped")
                         .withMessageContaining("use mechanism 'polling' or 'change-stream'");
-                assertThat(app.sync().state()).isEqualTo("FAILED");
+                assertThat(app.sync().state()).isEqualTo(SyncState.FAILED);
             } finally {
                 app.sync().close().join();
             }
@@ -58,7 +59,7 @@ class TailableOnInProcessServerTest {
             assertThat(app.sync().ready()).failsWithin(Duration.ofSeconds(20)).withThrowableThat()
                     .withMessageContaining("cannot create the capped collection 'events'")
                     .withMessageContaining("use mechanism 'polling'");
-            assertThat(app.sync().state()).isEqualTo("FAILED");
+            assertThat(app.sync().state()).isEqualTo(SyncState.FAILED);
             // events still reach this instance's own listeners rather than being lost
             java.util.List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             app.service("messages").on("created", (d, c) -> seen.add(d));

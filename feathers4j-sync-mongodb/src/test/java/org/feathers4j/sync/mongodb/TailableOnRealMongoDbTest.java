@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,7 @@ class TailableOnRealMongoDbTest extends RealMongoDbScenarios {
         Application a = app(o -> { });
         assertThat(a.sync().ready()).failsWithin(Duration.ofSeconds(20))
                 .withThrowableThat().withMessageContaining("exists and is not capped").withMessageContaining("polling");
-        assertThat(a.sync().state()).isEqualTo("FAILED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
     }
 
     @Test
@@ -76,7 +77,7 @@ class TailableOnRealMongoDbTest extends RealMongoDbScenarios {
             await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
 
             relay.close();
-            await().atMost(Duration.ofSeconds(20)).until(() -> !b.sync().state().equals("CONNECTED"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> b.sync().state() != SyncState.CONNECTED);
             for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join();
             await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 6L);
             relay.open();

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -163,7 +164,7 @@ class NatsOutageTest {
                     .containsAll(after);
         }
         assertThat(crashes.get()).as("crashes").isZero();
-        for (Application app : apps) assertThat(app.sync().state()).isEqualTo("CONNECTED");
+        for (Application app : apps) assertThat(app.sync().state()).isEqualTo(SyncState.CONNECTED);
         if (outage.toSeconds() * RATE > SyncOptions.uri("x://y").bufferSize()) {
             assertThat(ca.get("bufferDropped")).as("the buffer is bounded and counts what it drops").isPositive();
         }
@@ -195,7 +196,7 @@ class NatsOutageTest {
         List<Integer> onB = numbers(b);
 
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
-                .until(() -> !a.sync().ready().isDone() && a.sync().state().equals("CONNECTING"));
+                .until(() -> !a.sync().ready().isDone() && a.sync().state() == SyncState.CONNECTING);
         assertThat(a.sync().lastError()).as("the reason is visible").isNotNull();
         assertThat(a.sync().lastError().getMessage()).contains("unreachable").contains("127.0.0.1:" + port);
         for (int i = 0; i < 100; i++) a.service("messages").create(Map.of("n", i)).join();
@@ -221,7 +222,7 @@ class NatsOutageTest {
                 .option("maxReconnects", 2).option("reconnectWait", 200));
         assertThatThrownBy(() -> a.sync().ready().get(15, TimeUnit.SECONDS))
                 .hasMessageContaining("gave up connecting").hasMessageContaining("after 3 attempts");
-        assertThat(a.sync().state()).isEqualTo("FAILED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
         // the application keeps working locally
         List<Integer> local = numbers(a);
         a.service("messages").create(Map.of("n", 1)).join();
@@ -238,7 +239,7 @@ class NatsOutageTest {
                 .hasMessageContaining("refused the credentials")
                 .hasMessageContaining("Authorization Violation")
                 .hasMessageNotContaining("wrong-secret");
-        assertThat(wrong.sync().state()).isEqualTo("FAILED");
+        assertThat(wrong.sync().state()).isEqualTo(SyncState.FAILED);
         assertThat(wrong.sync().lastError().getMessage()).doesNotContain("wrong-secret");
 
         Application viaUri = app(SyncOptions.uri("nats://feathers:right-secret@127.0.0.1:" + server.port()).key(key));
@@ -267,7 +268,7 @@ class NatsOutageTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
 
         server.stop(); // the loss is reported without the token
-        await().atMost(Duration.ofSeconds(10)).until(() -> right.sync().state().equals("DISCONNECTED"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> right.sync().state() == SyncState.DISCONNECTED);
         assertThat(right.sync().lastError().getMessage()).doesNotContain("tok-right-secret").contains("***@127.0.0.1");
     }
 
@@ -291,7 +292,7 @@ class NatsOutageTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> onB.size() == 1);
 
             server.stop();
-            await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().state().equals("DISCONNECTED"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().state() == SyncState.DISCONNECTED);
             for (int i = 1; i <= 50; i++) a.service("messages").create(Map.of("n", i)).join();
             assertThat(a.sync().counters().get("buffered")).isEqualTo(50L);
             server.start();
@@ -299,7 +300,7 @@ class NatsOutageTest {
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i <= 50; i++) expected.add(i);
             assertThat(onB).isEqualTo(expected);
-            assertThat(a.sync().state()).isEqualTo("CONNECTED");
+            assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
         } finally {
             for (Application app : apps) {
                 if (app.hasSync()) app.sync().close().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.nats.NatsTestSupport.Received;
@@ -66,7 +67,7 @@ class NatsSyncTest {
     @Test
     void theUriSchemePicksTheNatsAdapterAndReadyMeansConnected() {
         assertThat(a.sync().type()).isEqualTo("nats");
-        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
         assertThat(Sync.provider(SyncOptions.uri("tls://nats.example:4222"))).isInstanceOf(NatsSyncAdapterProvider.class);
         assertThat(Sync.provider(SyncOptions.uri("nats://nats.example:4222"))).isInstanceOf(NatsSyncAdapterProvider.class);
     }
@@ -149,7 +150,7 @@ class NatsSyncTest {
         for (Application app : List.of(a, b, c)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> app.sync().counters().get("received") == 1L);
             assertThat(app.sync().counters()).containsEntry("dropped", 5L);
-            assertThat(app.sync().state()).isEqualTo("CONNECTED");
+            assertThat(app.sync().state()).isEqualTo(SyncState.CONNECTED);
         }
         assertThat(field(onC, "text")).containsExactly("still works");
     }

@@ -3,7 +3,7 @@ package org.feathers4j.sync.redis;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
 
 /**

@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

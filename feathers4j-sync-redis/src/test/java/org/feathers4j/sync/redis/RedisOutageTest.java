@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.redis.RedisTestSupport.PrivateRedis;
 import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
@@ -96,14 +97,14 @@ class RedisOutageTest {
         int beforeKill = next.get();
         redis.kill();
         long killedAt = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !a.sync().state().equals("CONNECTED")
-                && !b.sync().state().equals("CONNECTED"));
-        String stateWhileDown = a.sync().state();
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().state() != SyncState.CONNECTED
+                && b.sync().state() != SyncState.CONNECTED);
+        SyncState stateWhileDown = a.sync().state();
         sleep(2000);
         int beforeRestart = next.get();
         redis.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> a.sync().state().equals("CONNECTED")
-                && b.sync().state().equals("CONNECTED"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.sync().state() == SyncState.CONNECTED
+                && b.sync().state() == SyncState.CONNECTED);
         long recoveredAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         firstAfterRecovery.set(next.get());
         sleep(3000);
@@ -142,7 +143,7 @@ class RedisOutageTest {
         assertThat(a.sync().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);
         assertThat(b.sync().counters().get("reconnects")).isGreaterThanOrEqualTo(1L);
         assertThat(a.sync().counters().get("bufferDropped")).isZero();
-        assertThat(stateWhileDown).isEqualTo("DISCONNECTED");
+        assertThat(stateWhileDown).isEqualTo(SyncState.DISCONNECTED);
         // the publisher resends its buffer only once it is subscribed again, so it gets its own outage events back
         // (only messages Redis took but had not yet pushed to subscribers when it was killed can be missing)
         assertThat(lostA).as("events the publisher never got back").isLessThan(50);
@@ -159,7 +160,7 @@ class RedisOutageTest {
         Recorder rb = Recorder.on(b, "messages", "created");
         sleep(1500);
         assertThat(a.sync().ready()).isNotDone();
-        assertThat(a.sync().state()).isEqualTo("CONNECTING");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTING);
         assertThat(a.sync().lastError()).isNotNull();
         assertThat(a.sync().counters().get("connectAttempts")).isGreaterThan(1L);
         for (int i = 0; i < 5; i++) a.service("messages").create(Map.of("text", "early " + i)).join();
@@ -173,7 +174,7 @@ class RedisOutageTest {
                 assertThat(ra.field("text")).containsExactly("early 0", "early 1", "early 2", "early 3", "early 4"));
         a.service("messages").create(Map.of("text", "after start")).join();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).contains("after start"));
-        assertThat(a.sync().state()).isEqualTo("CONNECTED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
         assertThat(uncaught).isEmpty();
     }
 
@@ -202,12 +203,12 @@ class RedisOutageTest {
         Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
         assertThat(cause).isInstanceOf(RedisSyncException.class);
         assertThat(cause.getMessage()).contains("WRONGPASS").doesNotContain("not-the-password");
-        assertThat(a.sync().state()).isEqualTo("FAILED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
         assertThat(a.sync().lastError()).isSameAs(cause);
 
         Throwable noAuth = b.sync().ready().handle((v, e) -> e).orTimeout(15, TimeUnit.SECONDS).join();
         assertThat(noAuth).isNotNull();
-        assertThat(b.sync().state()).isEqualTo("FAILED");
+        assertThat(b.sync().state()).isEqualTo(SyncState.FAILED);
         assertThat(String.valueOf(b.sync().lastError().getMessage())).contains("NOAUTH");
 
         // a failed sync keeps the app working: events are delivered on this instance
@@ -218,7 +219,7 @@ class RedisOutageTest {
         Application ok = app(options("redis://:the-right-one@127.0.0.1:" + redis.port, key, "ok"));
         try {
             ok.sync().ready().orTimeout(15, TimeUnit.SECONDS).join();
-            assertThat(ok.sync().state()).isEqualTo("CONNECTED");
+            assertThat(ok.sync().state()).isEqualTo(SyncState.CONNECTED);
         } finally {
             closeAll(ok);
         }

@@ -22,6 +22,7 @@ import org.feathers4j.Application;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
 import org.feathers4j.Service;
+import org.feathers4j.SyncState;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.GzipJsonSerializer;
@@ -65,7 +66,7 @@ class RedisSyncTest {
         readyAll(a);
         assertThat(liveThreads("feathers4j-redis-sync-")).isNotEmpty();
         a.sync().close().orTimeout(15, TimeUnit.SECONDS).join();
-        assertThat(a.sync().state()).isEqualTo("CLOSED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.CLOSED);
         // the adapter's scheduler and delivery threads and its own Lettuce event loops end
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(liveThreads("feathers4j-redis-sync-")).isEmpty();
@@ -155,7 +156,7 @@ class RedisSyncTest {
             assertThat(rb.field("text")).containsExactly("after the garbage");
             assertThat(b.sync().counters()).containsEntry("dropped", 4L);
         });
-        assertThat(b.sync().state()).isEqualTo("CONNECTED");
+        assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
 
     @Test

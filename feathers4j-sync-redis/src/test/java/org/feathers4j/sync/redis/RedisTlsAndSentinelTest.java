@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.redis.RedisTestSupport.PrivateRedis;
 import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
@@ -45,7 +46,7 @@ class RedisTlsAndSentinelTest {
         Throwable error = a.sync().ready().handle((v, e) -> e).orTimeout(40, TimeUnit.SECONDS).join();
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
         assertThat(cause).isInstanceOf(RedisSyncException.class).hasMessageContaining("TLS");
-        assertThat(a.sync().state()).isEqualTo("FAILED");
+        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
     }
 
     /** A self-signed certificate for 127.0.0.1 made with openssl: {cert, key}. */
@@ -86,7 +87,7 @@ class RedisTlsAndSentinelTest {
         Throwable error = b.sync().ready().handle((v, e) -> e).orTimeout(20, TimeUnit.SECONDS).join();
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
         assertThat(cause).isInstanceOf(RedisSyncException.class);
-        assertThat(b.sync().state()).isEqualTo("FAILED");
+        assertThat(b.sync().state()).isEqualTo(SyncState.FAILED);
         assertThat(cause).hasCauseInstanceOf(io.lettuce.core.RedisConnectionException.class);
         assertThat(cause.getMessage()).containsIgnoringCase("certification path");
         for (Path f : pem) Files.deleteIfExists(f);

@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
 
 /**

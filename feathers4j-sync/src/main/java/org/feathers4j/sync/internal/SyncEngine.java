@@ -17,7 +17,7 @@ import org.feathers4j.hooks.HookType;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncMessage;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -311,11 +311,16 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     }
 
     @Override
-    public String state() {
-        if (closed) return SyncState.CLOSED.name();
-        if (adapter != null) return adapter.state().name();
-        if (customReady.isCompletedExceptionally()) return SyncState.FAILED.name();
-        return customReady.isDone() ? SyncState.CONNECTED.name() : SyncState.CONNECTING.name();
+    public SyncState state() {
+        if (closed) return SyncState.CLOSED;
+        if (adapter != null) return adapter.state();
+        if (customReady.isCompletedExceptionally()) return SyncState.FAILED;
+        return customReady.isDone() ? SyncState.CONNECTED : SyncState.CONNECTING;
+    }
+
+    @Override
+    public String instanceId() {
+        return options.instanceId();
     }
 
     @Override

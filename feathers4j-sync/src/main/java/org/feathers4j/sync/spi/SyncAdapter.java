@@ -2,7 +2,7 @@ package org.feathers4j.sync.spi;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 
 /**
  * A broker adapter: moves opaque message bytes between instances. Sync serializes, deduplicates

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.nats.NatsSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
 import org.feathers4j.sync.spi.SyncFailures;

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.SyncState;
+import org.feathers4j.SyncState;
 import org.feathers4j.sync.redis.RedisSyncConfig;
 import org.feathers4j.sync.redis.RedisSyncException;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;

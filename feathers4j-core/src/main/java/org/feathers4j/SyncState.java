@@ -1,6 +1,6 @@
-package org.feathers4j.sync;
+package org.feathers4j;
 
-/** The connection state of a sync adapter, as {@code app.sync().state()} reports it. */
+/** The connection state of sync, as {@link SyncStatus#state()} ({@code app.sync().state()}) reports it. */
 public enum SyncState {
     /** Started, not yet connected (or still retrying the first connection). */
     CONNECTING,
