@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.spi.support.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

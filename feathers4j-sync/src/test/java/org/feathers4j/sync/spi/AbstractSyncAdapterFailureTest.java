@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.spi.support.SyncFailures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

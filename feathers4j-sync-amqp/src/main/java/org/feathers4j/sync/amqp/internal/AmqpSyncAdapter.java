@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.amqp.AmqpSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
-import org.feathers4j.sync.spi.SyncFailures;
+import org.feathers4j.sync.spi.support.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -91,7 +91,7 @@ public final class Publisher implements Runnable {
                 LOG.error("mongodb sync: unexpected error while writing; {} message(s) failed", batch.size(), e);
                 for (Pending p : batch) p.done().completeExceptionally(e);
                 unexpected.accept(e); // state and last error; a LinkageError fails the adapter
-                if (org.feathers4j.sync.spi.SyncFailures.isUnrecoverable(e)) break;
+                if (org.feathers4j.sync.spi.support.SyncFailures.isUnrecoverable(e)) break;
             } finally {
                 batch.clear();
             }

@@ -16,7 +16,7 @@ import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.feathers4j.sync.mongodb.MongoSyncConfig;
-import org.feathers4j.sync.spi.SyncFailures;
+import org.feathers4j.sync.spi.support.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -23,7 +23,7 @@ import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.nats.NatsSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
-import org.feathers4j.sync.spi.SyncFailures;
+import org.feathers4j.sync.spi.support.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -45,7 +45,7 @@ import org.feathers4j.SyncState;
 import org.feathers4j.sync.redis.RedisSyncConfig;
 import org.feathers4j.sync.redis.RedisSyncException;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
-import org.feathers4j.sync.spi.SyncFailures;
+import org.feathers4j.sync.spi.support.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;

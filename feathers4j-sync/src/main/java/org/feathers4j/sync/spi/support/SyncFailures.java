@@ -1,4 +1,4 @@
-package org.feathers4j.sync.spi;
+package org.feathers4j.sync.spi.support;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
