@@ -49,7 +49,7 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
     private volatile SyncState state = SyncState.CONNECTING;
     private volatile Throwable lastError;
     private volatile boolean everConnected;
-    private boolean failing; // failed() was called; guarded by lock
+    private volatile boolean failing; // failed() was called; written under lock
     private volatile MessageHandler handler;
     private long notReadySince; // System.nanoTime() when it stopped being connected; guarded by lock
     private ScheduledFuture<?> notReadyCheck; // the pending not-ready warning; guarded by lock
@@ -333,7 +333,11 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
 
     @Override
     public final SyncState state() {
-        return state;
+        SyncState s = state;
+        // failed() fails ready() before it sets FAILED (ready's callbacks run outside the lock):
+        // whoever saw ready() fail must see FAILED too, and whoever sees FAILED finds ready() failed
+        if (failing && s != SyncState.CLOSED && ready.isCompletedExceptionally()) return SyncState.FAILED;
+        return s;
     }
 
     @Override

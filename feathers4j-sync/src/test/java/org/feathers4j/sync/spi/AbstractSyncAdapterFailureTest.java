@@ -103,6 +103,18 @@ class AbstractSyncAdapterFailureTest {
     }
 
     @Test
+    void whoeverSeesReadyFailSeesFailedAndTheOtherWayRound() {
+        Probe p = probe(new SyncOptions());
+        java.util.List<SyncState> seenByReady = new java.util.concurrent.CopyOnWriteArrayList<>();
+        p.ready().whenComplete((v, e) -> seenByReady.add(p.state()));   // runs inside failed()
+        p.onStart = x -> x.failed(new IllegalStateException("wrong password"));
+        p.start(m -> { });
+        assertThat(seenByReady).containsExactly(SyncState.FAILED);
+        assertThat(p.state()).isEqualTo(SyncState.FAILED);
+        assertThat(p.ready()).isCompletedExceptionally();
+    }
+
+    @Test
     void aLinkageErrorDeepInTheCausesOfAnExecutorTaskFailsTheAdapter() {
         Probe p = probe(new SyncOptions());
         p.onStart = x -> x.connectOnExecutor(() -> {
