@@ -1,5 +1,10 @@
 package org.feathers4j.sync;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,37 @@ public final class SyncTestApps {
 
     /** One received event. */
     public record Received(String event, Object data, HookContext context) {
+    }
+
+    /** A key (channel, exchange, subject) no other test uses. */
+    public static String uniqueKey(String test) {
+        return "feathers4j-test-" + test + "-" + UUID.randomUUID();
+    }
+
+    /** A free TCP port on 127.0.0.1. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    /** Whether something accepts TCP connections at {@code host:port} (within 500 ms). */
+    public static boolean portOpen(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** One field of each received event's data (a map), in arrival order; {@code null} where absent. */
+    public static List<Object> field(List<Received> received, String name) {
+        List<Object> out = new ArrayList<>();
+        for (Received r : received) out.add(r.data() instanceof Map<?, ?> m ? m.get(name) : null);
+        return out;
     }
 
     /** A unique memory bus URI, so tests don't hear each other. */

@@ -31,6 +31,7 @@ import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.GzipJsonSerializer;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.TcpProxy;
 import org.feathers4j.sync.amqp.AmqpTestSupport.Recorder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package org.feathers4j.sync.amqp;
+package org.feathers4j.sync;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP forwarder on 127.0.0.1 that can be opened and shut, to play an unreachable broker
  * without touching the shared one. Shut: nothing listens on the port and every forwarded
- * connection is cut.
+ * connection is cut. Not open until {@link #open()}.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int port;
     private final String targetHost;
@@ -23,7 +23,8 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    TcpProxy(String targetHost, int targetPort) throws IOException {
+    /** A proxy on a free port of 127.0.0.1 to {@code targetHost:targetPort}. */
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -31,11 +32,13 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
-    int port() {
+    /** The port it listens on when open. */
+    public int port() {
         return port;
     }
 
-    synchronized void open() throws IOException {
+    /** Starts listening and forwarding (again); no-op when open. */
+    public synchronized void open() throws IOException {
         if (server != null) return;
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
@@ -46,7 +49,8 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    synchronized void shut() {
+    /** Stops listening and cuts every forwarded connection. */
+    public synchronized void shut() {
         ServerSocket s = server;
         server = null;
         if (s != null) {
@@ -105,6 +109,7 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
+    /** Same as {@link #shut()}. */
     @Override
     public void close() {
         shut();
