@@ -36,10 +36,17 @@ public final class Sync {
     /** The per-call switch: {@code false} on the hook context or params keeps the events local. */
     public static final String SYNC = "sync";
 
-    /** Application event carrying outgoing message bytes ({@code byte[]}). */
+    /**
+     * Application event carrying outgoing message bytes ({@code byte[]}), for adapters installed with
+     * {@link #viaEvents} only; SPI adapters ({@link #of}, {@link #with}) are called directly.
+     */
     public static final String SYNC_OUT = "sync-out";
 
-    /** Application event carrying incoming message bytes ({@code byte[]}, or a UTF-8 {@code String}). */
+    /**
+     * Application event carrying incoming message bytes ({@code byte[]}, or a UTF-8 {@code String}),
+     * from adapters installed with {@link #viaEvents} only; with an SPI adapter it is not listened to,
+     * so application code cannot inject bus messages.
+     */
     public static final String SYNC_IN = "sync-in";
 
     private Sync() {

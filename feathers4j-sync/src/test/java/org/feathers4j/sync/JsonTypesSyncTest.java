@@ -3,10 +3,8 @@ package org.feathers4j.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.sync.SyncTestApps.Received;
@@ -20,7 +18,7 @@ class JsonTypesSyncTest {
     private Application a;
     private Application b;
     private List<Received> onB;
-    private final List<String> wire = new CopyOnWriteArrayList<>();
+    private BusTap tap;
 
     @BeforeEach
     void start() {
@@ -31,13 +29,14 @@ class JsonTypesSyncTest {
             app.configure(Sync.of(uri));
             app.sync().ready().orTimeout(5, TimeUnit.SECONDS).join();
         }
-        a.on(Sync.SYNC_OUT, args -> wire.add(new String((byte[]) args[0], StandardCharsets.UTF_8)));
+        tap = BusTap.on(SyncOptions.uri(uri));
         onB = SyncTestApps.record(b);
     }
 
     @AfterEach
     void stop() {
         for (Application app : List.of(a, b)) app.sync().close().join();
+        tap.close();
     }
 
     @Test
@@ -49,6 +48,7 @@ class JsonTypesSyncTest {
         assertThat(onB).extracting(Received::event).containsExactly("created", "typing");
         JsonTypes.assertArrived(onB.get(0).data());
         JsonTypes.assertArrived(onB.get(1).data());
+        List<String> wire = tap.texts();
         assertThat(wire).hasSize(2);
         assertThat(wire.get(0)).contains("\"data\":{\"text\":\"typed\"," + JsonTypes.WIRE);
         assertThat(wire.get(1)).contains("\"data\":{" + JsonTypes.WIRE + "}");

@@ -128,12 +128,15 @@ class MemorySyncTest {
         byte[] again = first.clone();
         byte[] third = json.serialize(new SyncMessage("created", "messages", Map.of("id", 3), Map.of(), "other", 3L));
         byte[] second = json.serialize(new SyncMessage("created", "messages", Map.of("id", 2), Map.of(), "other", 2L));
-        b.emit(Sync.SYNC_IN, (Object) first);
-        b.emit(Sync.SYNC_IN, (Object) again);
-        b.emit(Sync.SYNC_IN, (Object) third);
-        assertThat(b.sync().counters()).containsEntry("duplicates", 1L).containsEntry("gaps", 1L);
-        b.emit(Sync.SYNC_IN, (Object) second); // arrives late: accepted once, closes the gap
-        b.emit(Sync.SYNC_IN, (Object) second);
+        // the memory bus delivers in order, and a publish completes once every member handled it
+        try (BusTap other = BusTap.on(SyncOptions.uri(uri))) {
+            other.publish(first);
+            other.publish(again);
+            other.publish(third);
+            assertThat(b.sync().counters()).containsEntry("duplicates", 1L).containsEntry("gaps", 1L);
+            other.publish(second); // arrives late: accepted once, closes the gap
+            other.publish(second);
+        }
         assertThat(b.sync().counters()).containsEntry("duplicates", 2L).containsEntry("gaps", 0L).containsEntry("late", 1L);
         assertThat(SyncTestApps.data(onB)).extracting(d -> d.get("id")).containsExactly(1, 3, 2);
     }
@@ -143,8 +146,10 @@ class MemorySyncTest {
         String node = "{\"event\":\"created\",\"path\":\"messages\",\"data\":{\"id\":7,\"text\":\"from node\"},"
                 + "\"context\":{\"event\":\"created\",\"type\":\"around\",\"params\":{\"provider\":\"rest\"},"
                 + "\"path\":\"messages\",\"method\":\"create\"}}";
-        b.emit(Sync.SYNC_IN, node);
-        b.emit(Sync.SYNC_IN, (Object) node.getBytes(StandardCharsets.UTF_8));
+        try (BusTap nodeInstance = BusTap.on(SyncOptions.uri(uri))) {
+            nodeInstance.publish(node);
+            nodeInstance.publish(node.getBytes(StandardCharsets.UTF_8));
+        }
         assertThat(onB).hasSize(2);
         assertThat(onB.get(0).data()).isEqualTo(Map.of("id", 7, "text", "from node"));
         assertThat(onB.get(0).context().params().provider()).isEqualTo("rest");
@@ -152,18 +157,33 @@ class MemorySyncTest {
 
     @Test
     void malformedUnknownAndOversizedMessagesAreDroppedCountedAndTheSubscriptionGoesOn() throws Exception {
-        b.emit(Sync.SYNC_IN, (Object) new byte[] {(byte) 0xff, 0x00, 0x13});
-        b.emit(Sync.SYNC_IN, "{\"event\":\"created\"}");
-        b.emit(Sync.SYNC_IN, "[1,2,3]");
-        b.emit(Sync.SYNC_IN, "{\"event\":\"created\",\"path\":\"nowhere\",\"data\":{}}");
-        b.emit(Sync.SYNC_IN, "{\"event\":\"created\",\"path\":\"messages\",\"data\":{},\"context\":\"nope\"}");
-        b.emit(Sync.SYNC_IN, (Object) new byte[2 * 1024 * 1024]);
-        b.emit(Sync.SYNC_IN, 42);
-        assertThat(b.sync().counters()).containsEntry("dropped", 7L).containsEntry("received", 0L);
+        try (BusTap other = BusTap.on(SyncOptions.uri(uri))) {
+            other.publish(new byte[] {(byte) 0xff, 0x00, 0x13});
+            other.publish("{\"event\":\"created\"}");
+            other.publish("[1,2,3]");
+            other.publish("{\"event\":\"created\",\"path\":\"nowhere\",\"data\":{}}");
+            other.publish("{\"event\":\"created\",\"path\":\"messages\",\"data\":{},\"context\":\"nope\"}");
+            other.publish(new byte[2 * 1024 * 1024]);
+        }
+        assertThat(b.sync().counters()).containsEntry("dropped", 6L).containsEntry("received", 0L);
 
         a.service("messages").create(Map.of("text", "still flowing")).join();
         await().atMost(Duration.ofSeconds(5)).until(() -> onB.size() == 1);
         assertThat(onB.get(0).data()).isEqualTo(Map.of("id", 0, "text", "still flowing"));
+    }
+
+    @Test
+    void applicationCodeCannotInjectNorSeeBusMessagesOfAnSpiAdapter() {
+        String forged = "{\"event\":\"created\",\"path\":\"messages\",\"data\":{\"forged\":true},\"context\":{}}";
+        List<Object> outgoing = new java.util.concurrent.CopyOnWriteArrayList<>();
+        b.on(Sync.SYNC_OUT, args -> outgoing.add(args[0]));
+        b.emit(Sync.SYNC_IN, forged);
+        b.emit(Sync.SYNC_IN, (Object) forged.getBytes(StandardCharsets.UTF_8));
+        b.service("messages").create(Map.of("text", "real")).join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> onC.size() == 1);
+        assertThat(onB).extracting(r -> r.data()).doesNotContain(Map.of("forged", true));
+        assertThat(b.sync().counters()).containsEntry("dropped", 0L);
+        assertThat(outgoing).isEmpty();
     }
 
     @Test

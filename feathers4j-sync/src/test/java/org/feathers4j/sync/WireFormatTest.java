@@ -23,30 +23,47 @@ class WireFormatTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Captures what goes out on sync-out. */
-    private static List<JsonNode> capture(Application app) {
-        List<JsonNode> out = new CopyOnWriteArrayList<>();
-        app.on(Sync.SYNC_OUT, args -> {
-            try {
-                out.add(JSON.readTree((byte[]) args[0]));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        return out;
+    private final String uri = SyncTestApps.memoryUri();
+    private final List<BusTap> taps = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeTaps() {
+        taps.forEach(BusTap::close);
     }
 
-    private static Application syncedApp() {
+    /** What goes on the bus of {@link #uri} from now on; {@code get(i)} waits for message i. */
+    private List<JsonNode> capture() {
+        BusTap tap = BusTap.on(SyncOptions.uri(uri));
+        taps.add(tap);
+        return new java.util.AbstractList<>() {
+            @Override
+            public JsonNode get(int i) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> tap.messages().size() > i);
+                try {
+                    return JSON.readTree(tap.messages().get(i));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public int size() {
+                return tap.messages().size();
+            }
+        };
+    }
+
+    private Application syncedApp() {
         Application app = SyncTestApps.app();
         app.hooks().before(Method.CREATE, ctx -> ctx.params().set("fromBeforeHook", "x"));
-        app.configure(Sync.of(SyncTestApps.memoryUri()));
+        app.configure(Sync.of(uri));
         return app;
     }
 
     @Test
     void externalCreateHasFeathersSyncShapeWithoutSecrets() throws Exception {
         Application app = syncedApp();
-        List<JsonNode> out = capture(app);
+        List<JsonNode> out = capture();
         Params params = new Params().provider("rest")
                 .user(Map.of("id", 42, "email", "u@example.com", "password", "$2a$10$hash"))
                 .authentication(Map.of("strategy", "jwt", "accessToken", "eyJhbGciOi..."))
@@ -55,8 +72,8 @@ class WireFormatTest {
                 .query(Map.of("$select", List.of("text", "id")));
         app.service("messages").create(Map.of("text", "hello"), params).join();
 
-        assertThat(out).hasSize(1);
         JsonNode m = out.get(0);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> out.size() == 1);
         assertThat(fieldNames(m)).containsExactly("event", "path", "data", "context", "origin", "seq");
         assertThat(m.get("event").asText()).isEqualTo("created");
         assertThat(m.get("path").asText()).isEqualTo("messages");
@@ -85,26 +102,26 @@ class WireFormatTest {
     @Test
     void patchAndRemoveCarryTheIdAsNodeDoes() throws Exception {
         Application app = syncedApp();
+        List<JsonNode> out = capture();
         app.service("messages").create(Map.of("text", "a", "userId", 42)).join();
-        List<JsonNode> out = capture(app);
         app.service("messages").patch(0, Map.of("text", "patched"), new Params().query("userId", 42)).join();
         app.service("messages").remove(0).join();
 
-        JsonNode patch = out.get(0).get("context");
+        JsonNode patch = out.get(1).get("context");
         assertThat(fieldNames(patch)).containsExactly("arguments", "event", "type", "result", "id", "data", "params", "path", "method");
         assertThat(patch.get("arguments")).isEqualTo(JSON.readTree("[0,{\"text\":\"patched\"},{\"query\":{\"userId\":42}}]"));
         assertThat(patch.get("id").asInt()).isEqualTo(0);
-        JsonNode remove = out.get(1).get("context");
+        JsonNode remove = out.get(2).get("context");
         assertThat(remove.get("arguments")).isEqualTo(JSON.readTree("[0,{}]"));
         assertThat(remove.get("params")).isEqualTo(JSON.readTree("{}"));
-        assertThat(out.get(1).get("seq").asLong()).isEqualTo(3);
+        assertThat(out.get(2).get("seq").asLong()).isEqualTo(3);
     }
 
     @Test
     void dispatchIsTheEventDataWhenSet() {
         Application app = syncedApp();
         app.service("messages").hooks().after(Method.CREATE, ctx -> ctx.dispatch(Map.of("dispatched", true)));
-        List<JsonNode> out = capture(app);
+        List<JsonNode> out = capture();
         app.service("messages").create(Map.of("text", "a", "secretNote", "hidden")).join();
         JsonNode m = out.get(0);
         assertThat(m.get("data").toString()).isEqualTo("{\"dispatched\":true}");
@@ -118,7 +135,7 @@ class WireFormatTest {
         record Note(String text, Instant at, String password) {
         }
         Application app = syncedApp();
-        List<JsonNode> out = capture(app);
+        List<JsonNode> out = capture();
         app.service("messages").create(Map.of("text", "t", "at", Instant.parse("2024-01-01T00:00:00Z"))).join();
         assertThat(out.get(0).get("data").get("at").asText()).isEqualTo("2024-01-01T00:00:00Z");
 
@@ -133,13 +150,13 @@ class WireFormatTest {
     @Test
     void theRuleIsConfigurable() {
         Application app = SyncTestApps.app();
-        app.configure(Sync.of(SyncOptions.uri(SyncTestApps.memoryUri())
+        app.configure(Sync.of(SyncOptions.uri(uri)
                 .contextFilter(ContextFilter.defaults().keepParams("headers")
                         .andThen(c -> {
                             c.remove("arguments");
                             return c;
                         }))));
-        List<JsonNode> out = capture(app);
+        List<JsonNode> out = capture();
         app.service("messages").create(Map.of("text", "a"),
                 new Params().headers(Map.of("host", "h", "cookie", "c=1"))).join();
         JsonNode ctx = out.get(0).get("context");
@@ -150,10 +167,12 @@ class WireFormatTest {
     @Test
     void nodeMessagesFromTheReferenceAreReceived() {
         Application a = SyncTestApps.app();
-        a.configure(Sync.of(SyncTestApps.memoryUri()));
+        a.configure(Sync.of(uri));
         List<SyncTestApps.Received> got = SyncTestApps.record(a);
-        // verbatim from shared/reference/feathers-sync-wire.md (the patch sample)
-        a.emit(Sync.SYNC_IN, "{\"event\":\"patched\",\"path\":\"messages\",\"data\":{\"id\":1,\"text\":\"patched\"},"
+        BusTap node = BusTap.on(SyncOptions.uri(uri));
+        taps.add(node);
+        // verbatim from shared/reference/feathers-sync-wire.md (the patch sample), as Node puts it on the bus
+        node.publish("{\"event\":\"patched\",\"path\":\"messages\",\"data\":{\"id\":1,\"text\":\"patched\"},"
                 + "\"context\":{\"arguments\":[1,{\"text\":\"patched\"},{\"query\":{\"userId\":42}}],\"event\":\"patched\","
                 + "\"result\":{\"id\":1,\"text\":\"patched\"},\"id\":1,\"data\":{\"text\":\"patched\"},"
                 + "\"params\":{\"query\":{\"userId\":42}},\"path\":\"messages\",\"method\":\"patch\",\"type\":\"around\"}}");

@@ -32,6 +32,11 @@ public final class NoopSyncAdapter extends AbstractSyncAdapter {
         return DONE;
     }
 
+    /** Hands bytes to sync as if the broker had delivered them (the adapter-to-engine path). */
+    public void receive(byte[] message) {
+        deliver(message);
+    }
+
     /** Bytes "sent" so far. */
     public long bytes() {
         return bytes;

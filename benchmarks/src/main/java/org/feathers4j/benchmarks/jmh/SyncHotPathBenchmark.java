@@ -30,9 +30,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * The sync hot path per event, without a broker:
  * <ul>
  *   <li>{@code createAndPublish}: {@code messages.create} → service → event interceptor → context
- *       filter → JSON serialization → {@code sync-out} → a no-op adapter's publish;</li>
+ *       filter → JSON serialization → a no-op adapter's publish;</li>
  *   <li>{@code serialize}: the JSON serialization of one message alone;</li>
- *   <li>{@code receiveAndDispatch}: message bytes → {@code app.emit("sync-in", bytes)} → decode,
+ *   <li>{@code receiveAndDispatch}: message bytes handed over by the adapter → decode,
  *       shape check, context rebuild → the {@code created} listener;</li>
  *   <li>{@code deserialize}: the JSON decoding of one message alone.</li>
  * </ul>
@@ -51,6 +51,7 @@ public class SyncHotPathBenchmark {
     private Application sender;
     private AppService senderMessages;
     private Application receiver;
+    private NoopSyncAdapter receiverAdapter;
     private Blackhole hole;
     private SyncSerializer serializer;
     private SyncMessage message;
@@ -71,7 +72,8 @@ public class SyncHotPathBenchmark {
 
         receiver = new Application();
         SyncOptions ro = new SyncOptions().key("bench");
-        receiver.configure(Sync.with(new NoopSyncAdapter(ro), ro));
+        receiverAdapter = new NoopSyncAdapter(ro);
+        receiver.configure(Sync.with(receiverAdapter, ro));
         receiver.use("messages", new EchoService());
         receiver.service("messages").on("created", (data, ctx) -> hole.consume(data));
         receiver.sync().ready().get(5, TimeUnit.SECONDS);
@@ -122,10 +124,10 @@ public class SyncHotPathBenchmark {
         return serializer.serialize(message);
     }
 
-    /** bytes → sync-in → decode → rebuild → listener. */
+    /** bytes from the adapter → decode → rebuild → listener. */
     @Benchmark
-    public boolean receiveAndDispatch() {
-        return receiver.emit(Sync.SYNC_IN, (Object) nodeBytes);
+    public void receiveAndDispatch() {
+        receiverAdapter.receive(nodeBytes);
     }
 
     /** JSON decoding of one message. */

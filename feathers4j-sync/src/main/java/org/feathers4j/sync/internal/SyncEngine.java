@@ -72,28 +72,35 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     /** The most messages in one batch frame. */
     static final int MAX_FRAME_MESSAGES = 512;
 
-    /** Installs sync on an app with an adapter: interceptor, sync-in/out routes, adapter start. */
+    /**
+     * Installs sync on an app with an SPI adapter: the engine publishes through the adapter and the
+     * adapter hands what it receives straight to the engine (no application events in between, so
+     * application code cannot inject bus messages nor see them).
+     */
     public static SyncEngine install(Application app, SyncOptions options, SyncAdapter adapter) {
         SyncEngine engine = new SyncEngine(app, options, adapter.type(), adapter, null);
         engine.register();
-        app.on(Sync.SYNC_OUT, args -> engine.publish(args));
-        adapter.start(bytes -> app.emit(Sync.SYNC_IN, (Object) bytes));
+        adapter.start(engine::receive);
         return engine;
     }
 
-    /** Installs sync on an app whose adapter listens to {@code sync-out} and emits {@code sync-in} itself. */
+    /**
+     * Installs sync on an app whose adapter works with application events (the seed's custom-adapter
+     * way, {@link Sync#viaEvents}): the engine emits {@code sync-out} with the bytes to publish and
+     * handles what the adapter emits as {@code sync-in}.
+     */
     public static SyncEngine installEventBased(Application app, SyncOptions options, String type,
                                                CompletableFuture<Void> ready) {
         SyncEngine engine = new SyncEngine(app, options, type, null, ready);
         engine.register();
+        app.on(Sync.SYNC_IN, args -> {
+            if (args.length > 0) engine.receive(args[0]);
+        });
         return engine;
     }
 
     private void register() {
         app.sync(this);
-        app.on(Sync.SYNC_IN, args -> {
-            if (args.length > 0) receive(args[0]);
-        });
         app.mixin(service -> service.interceptEvents(this));
     }
 
@@ -129,7 +136,8 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
                         + options.maxMessageBytes(), null);
             }
             seq = next;
-            app.emit(Sync.SYNC_OUT, (Object) bytes);
+            if (adapter != null) publish(bytes); // under the lock: the adapter sees this instance's order
+            else app.emit(Sync.SYNC_OUT, (Object) bytes);
         }
         if (adapter == null) sent.incrementAndGet(); // an event-based adapter publishes on its own
         return true;
@@ -142,8 +150,7 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         return false;
     }
 
-    private void publish(Object[] args) {
-        if (args.length == 0 || !(args[0] instanceof byte[] bytes)) return;
+    private void publish(byte[] bytes) {
         if (batcher != null) {
             batcher.offer(bytes);
             return;
