@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.feathers4j.demo.internal.EmbeddedRedis;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Dfeathers4j.demo.docsScreenshot=true} the side-by-side one is also copied to {@code docs/demo.png}
  * (made with {@code -Dfeathers4j.demo.ports=3031,3032,3033}, the default ports; the test uses free ports).
  */
+@Tag("broker")
 @Timeout(240)
 class ChatDemoBrowserTest {
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.feathers4j.Params;
 import org.feathers4j.SyncState;
 import org.feathers4j.demo.internal.EmbeddedRedis;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code --sync}: the demo on an external broker — the Redis that {@code scripts/services.sh}
  * starts on 127.0.0.1:6379 ({@code FEATHERS4J_REDIS_URI} overrides) — starts no Redis of its own.
  */
+@Tag("broker")
 @Timeout(120)
 class ChatDemoExternalBrokerTest {
 

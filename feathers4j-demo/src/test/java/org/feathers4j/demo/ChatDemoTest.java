@@ -19,10 +19,12 @@ import org.feathers4j.demo.internal.ChatInstance;
 import org.feathers4j.demo.internal.EmbeddedRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The demo in this JVM: three instances on free ports syncing through the embedded Redis. */
+@Tag("broker")
 @Timeout(120)
 class ChatDemoTest {
 

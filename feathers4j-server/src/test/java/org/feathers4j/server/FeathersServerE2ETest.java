@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.feathers4j.Application;
 import org.feathers4j.sync.Sync;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Drives a real server with the official Feathers v5 clients from Node
  * ({@code interop/node/server-e2e.js}), on every transport mode served.
  */
+@Tag("broker")
 @Timeout(180)
 class FeathersServerE2ETest {
 

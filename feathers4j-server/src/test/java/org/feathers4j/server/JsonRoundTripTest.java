@@ -31,6 +31,7 @@ import org.feathers4j.channels.Connection;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Results holding java.time, Optional, BigDecimal and UUID values, over REST (JDK HttpClient),
  * Socket.IO (the official Feathers client) and sync; and results that cannot be written at all.
  */
+@Tag("broker")
 @Timeout(180)
 class JsonRoundTripTest {
 
