@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.feathers4j.sync.SyncTestApps;
 
 /**
  * A nats-server of the test's own on 127.0.0.1 and a free port, which the test may stop and
@@ -36,7 +37,7 @@ final class PrivateNatsServer implements AutoCloseable {
 
     /** Starts a server on a free port. */
     static PrivateNatsServer started(String... extraArgs) {
-        PrivateNatsServer s = new PrivateNatsServer(NatsTestSupport.freePort(), extraArgs);
+        PrivateNatsServer s = new PrivateNatsServer(SyncTestApps.freePort(), extraArgs);
         s.start();
         return s;
     }
