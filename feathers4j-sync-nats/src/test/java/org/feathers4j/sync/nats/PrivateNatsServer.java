@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,12 +75,8 @@ final class PrivateNatsServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) fail("nats-server exited at start; see " + log);
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                sleep(50);
-            }
+            if (SyncTestApps.portOpen("127.0.0.1", port)) return;
+            sleep(50);
         }
         fail("nats-server did not open port " + port + " within 15 s; see " + log);
     }
