@@ -1,11 +1,6 @@
 package org.feathers4j.sync.nats;
 
 import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.feathers4j.Plugin;
@@ -19,20 +14,22 @@ import org.feathers4j.sync.spi.SyncAdapter;
  * Node feathers-sync 3.x.
  *
  * <pre>{@code
- * // by URI (found by its scheme: nats or tls)
- * app.configure(Sync.of("nats://localhost:4222"));
+ * // by URI (Sync.of finds this adapter by the scheme: nats or tls)
+ * app.configure(NatsSync.of("nats://localhost:4222"));
  *
  * // several servers, credentials, reconnection policy
- * app.configure(Sync.of(SyncOptions.uri("nats://n1:4222")
- *         .option("servers", List.of("nats://n2:4222", "nats://n3:4222"))
- *         .option("user", "app").option("password", secret)
- *         .option("maxReconnects", 60)));
+ * app.configure(NatsSync.of(SyncOptions.uri("nats://n1:4222"), NatsSyncConfig.builder()
+ *         .servers(List.of("nats://n2:4222", "nats://n3:4222"))
+ *         .user("app").password(secret)
+ *         .maxReconnects(60)
+ *         .build()));
  *
  * // on a connection the application already has (never closed by sync)
  * app.configure(NatsSync.with(connection, new SyncOptions()));
  * }</pre>
  *
- * <p>See {@link NatsSyncConfig} for the settings and their defaults.
+ * <p>See {@link NatsSyncConfig} for the settings; the client itself is customised through
+ * {@link NatsSyncConfig.Builder#natsOptions}.
  */
 public final class NatsSync {
 
@@ -42,89 +39,66 @@ public final class NatsSync {
     private NatsSync() {
     }
 
-    /** An adapter for the options' URI, with the NATS settings taken from the options. */
-    public static SyncAdapter adapter(SyncOptions options) {
-        return adapter(options, NatsSyncConfig.from(options));
-    }
-
     /**
-     * An adapter for the options' URI with these NATS settings; it opens, owns and closes one connection.
+     * The sync plugin for this URI, with the default NATS settings.
      *
-     * @throws IllegalArgumentException if the URI is missing, malformed or not nats/tls, or a
-     *                                  setting is not usable
+     * @throws IllegalArgumentException if the URI is malformed or not nats/tls
      */
-    public static SyncAdapter adapter(SyncOptions options, NatsSyncConfig config) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(config, "config");
-        Options.Builder b = clientOptions(options, config);
-        List<String> all = servers(options, config);
-        String where = String.join(",", all.stream().map(NatsSyncAdapter::redact).toList());
-        return new NatsSyncAdapter(options.copy(), config, b, where);
+    public static Plugin of(String uri) {
+        return of(SyncOptions.uri(uri));
     }
 
     /**
-     * An adapter on a connection the application owns: sync subscribes with its own dispatcher
-     * and never closes the connection. Reconnection follows that connection's options (the
-     * client reconnects 60 times by default; give it {@code maxReconnects(-1)} to never give up).
+     * The sync plugin for these options, with the NATS settings read from the options
+     * ({@link NatsSyncConfig#from(SyncOptions)}).
+     *
+     * @throws IllegalArgumentException if the URI is missing, malformed or not nats/tls, or an option is not usable
      */
-    public static SyncAdapter adapter(Connection connection, SyncOptions options, NatsSyncConfig config) {
-        Objects.requireNonNull(connection, "connection");
-        return new NatsSyncAdapter(Objects.requireNonNull(options, "options").copy(),
-                Objects.requireNonNull(config, "config"), connection);
+    public static Plugin of(SyncOptions options) {
+        return of(options, NatsSyncConfig.from(options));
     }
 
-    /** The sync plugin on a connection the application owns (see {@link #adapter(Connection, SyncOptions, NatsSyncConfig)}). */
-    public static Plugin with(Connection connection, SyncOptions options) {
-        return Sync.with(adapter(connection, options, NatsSyncConfig.from(options)), options);
-    }
-
-    /** The sync plugin for these options and NATS settings. */
+    /**
+     * The sync plugin for these options and NATS settings (the options' adapter options are not read).
+     *
+     * @throws IllegalArgumentException if the URI is missing, malformed or not nats/tls
+     */
     public static Plugin of(SyncOptions options, NatsSyncConfig config) {
         return Sync.with(adapter(options, config), options);
     }
 
     /**
-     * The client options the adapter connects with, before it adds its listeners: servers (the
-     * URI, then {@code servers}), our reconnection and ping defaults, credentials, then the
-     * {@code natsOptions} customizer. Useful to open a connection of your own with the same settings.
+     * The sync plugin on a connection the application owns, with the NATS settings read from the
+     * options (see {@link #adapter(Connection, SyncOptions, NatsSyncConfig)}).
+     */
+    public static Plugin with(Connection connection, SyncOptions options) {
+        return with(connection, options, NatsSyncConfig.from(options));
+    }
+
+    /** The sync plugin on a connection the application owns (see {@link #adapter(Connection, SyncOptions, NatsSyncConfig)}). */
+    public static Plugin with(Connection connection, SyncOptions options, NatsSyncConfig config) {
+        return Sync.with(adapter(connection, options, config), options);
+    }
+
+    /**
+     * An adapter for the options' URI (and the config's {@code servers}) with these NATS settings;
+     * it opens, owns and closes one connection. For {@code Sync.with(adapter, options)} and tests.
      *
      * @throws IllegalArgumentException if the URI is missing, malformed or not nats/tls
      */
-    public static Options.Builder clientOptions(SyncOptions options, NatsSyncConfig config) {
-        List<String> all = servers(options, config);
-        Options.Builder b = new Options.Builder()
-                .servers(all.toArray(String[]::new))
-                .connectionName(config.connectionName())
-                .maxReconnects(config.maxReconnects())
-                .reconnectWait(config.reconnectWait())
-                .reconnectJitter(config.reconnectJitter())
-                .reconnectJitterTls(config.reconnectJitter())
-                .reconnectBufferSize(config.reconnectBufferSize())
-                .connectionTimeout(config.connectionTimeout())
-                .pingInterval(config.pingInterval())
-                .maxPingsOut(2);
-        if (config.user() != null) b.userInfo(config.user(), config.password() == null ? "" : config.password());
-        if (config.token() != null) b.token(config.token().toCharArray());
-        if (config.credentials() != null) b.authHandler(Nats.credentials(config.credentials()));
-        if (config.natsOptions() != null) config.natsOptions().accept(b);
-        return b;
+    public static SyncAdapter adapter(SyncOptions options, NatsSyncConfig config) {
+        Objects.requireNonNull(options, "options");
+        return new NatsSyncAdapter(options.copy(), config);
     }
 
-    private static List<String> servers(SyncOptions options, NatsSyncConfig config) {
-        List<String> all = new ArrayList<>();
-        if (options.uri() != null && !options.uri().isBlank()) {
-            String scheme = options.parsedUri().getScheme().toLowerCase(Locale.ROOT);
-            if (!SCHEMES.contains(scheme)) {
-                throw new IllegalArgumentException("the nats sync adapter serves " + SCHEMES + " URIs, not '"
-                        + NatsSyncAdapter.redact(options.uri()) + "'");
-            }
-            all.add(options.uri().trim());
-        }
-        for (String s : config.servers()) if (!all.contains(s)) all.add(s);
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("the nats sync adapter needs a 'uri' such as nats://localhost:4222 "
-                    + "or a 'servers' option");
-        }
-        return all;
+    /**
+     * An adapter on a connection the application owns: sync subscribes with its own dispatcher
+     * and never closes the connection. Reconnection follows that connection's options (the
+     * client reconnects 60 times by default; give it {@code maxReconnects(-1)} to never give up);
+     * of the settings only {@code resumeDelay}, {@code reconnectWait} and {@code connectionTimeout} apply.
+     */
+    public static SyncAdapter adapter(Connection connection, SyncOptions options, NatsSyncConfig config) {
+        Objects.requireNonNull(connection, "connection");
+        return new NatsSyncAdapter(connection, Objects.requireNonNull(options, "options").copy(), config);
     }
 }

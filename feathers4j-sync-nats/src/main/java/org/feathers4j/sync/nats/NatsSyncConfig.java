@@ -2,71 +2,48 @@ package org.feathers4j.sync.nats;
 
 import io.nats.client.Options;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.spi.support.OptionReader;
+import org.feathers4j.sync.spi.support.SyncAssert;
 
 /**
- * The NATS-specific settings of the sync adapter, immutable, with these defaults:
+ * The NATS settings of the sync adapter, immutable. Make one with {@link #create()} (all defaults),
+ * {@link #builder()}, {@link #toBuilder()} or {@link #from(SyncOptions)} (the defaults overridden by
+ * the options set with {@code SyncOptions.option(name, value)}); each setting has the name of its
+ * option. The module README has the table of options; the defaults are the {@code DEFAULT_*}
+ * constants.
  *
- * <table>
- *   <caption>NATS sync settings</caption>
- *   <tr><th>setting ({@code SyncOptions.option} name)</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code servers}</td><td>none</td>
- *       <td>more server URLs besides the URI (a {@code Collection}, an array, or a comma-separated
- *       string); the client picks among them and fails over</td></tr>
- *   <tr><td>{@code maxReconnects}</td><td>{@code -1} (forever)</td>
- *       <td>connection attempts after a loss, and attempts of the first connection, before sync
- *       gives up and reports {@code FAILED}; {@code -1}: never give up</td></tr>
- *   <tr><td>{@code reconnectWait}</td><td>1 s</td><td>pause between attempts on the same server</td></tr>
- *   <tr><td>{@code reconnectJitter}</td><td>100 ms</td><td>random extra pause, so that instances do not all retry at once</td></tr>
- *   <tr><td>{@code resumeDelay}</td><td>1.5 s</td>
- *       <td>after a reconnection (or a first connection that needed retries), how long to keep
- *       buffering before publishing again, so that the other instances, retrying too, are
- *       subscribed before the buffered events go out. Keep it above {@code reconnectWait +
- *       reconnectJitter}; {@code 0} publishes at once</td></tr>
- *   <tr><td>{@code reconnectBufferSize}</td><td>8 MiB</td>
- *       <td>bytes the client itself holds for messages handed to it in the instant between the
- *       connection dropping and sync noticing; sent first on reconnection</td></tr>
- *   <tr><td>{@code connectionTimeout}</td><td>2 s</td><td>time allowed for one connection attempt</td></tr>
- *   <tr><td>{@code pingInterval}</td><td>10 s</td>
- *       <td>client pings; after 2 unanswered ones the connection counts as lost (catches a
- *       server that vanished without closing the socket)</td></tr>
- *   <tr><td>{@code connectionName}</td><td>{@code feathers4j-sync}</td><td>the name the server shows for the connection</td></tr>
- *   <tr><td>{@code user}, {@code password}</td><td>none</td><td>credentials (the URI's {@code user:password@} works too)</td></tr>
- *   <tr><td>{@code token}</td><td>none</td><td>an authentication token</td></tr>
- *   <tr><td>{@code credentials}</td><td>none</td><td>path of a {@code .creds} file (JWT + NKey)</td></tr>
- *   <tr><td>{@code natsOptions}</td><td>none</td>
- *       <td>a {@code Consumer<io.nats.client.Options.Builder>} applied last: any other client
- *       setting (an {@code SSLContext}, an {@code AuthHandler}, ...); the connection and error
- *       listeners are the adapter's own and replace any set here</td></tr>
- * </table>
+ * <pre>{@code
+ * NatsSyncConfig config = NatsSyncConfig.builder()
+ *         .servers(List.of("nats://n2:4222"))
+ *         .maxReconnects(120)
+ *         .natsOptions(b -> b.sslContext(mySslContext))
+ *         .build();
+ * app.configure(NatsSync.of(SyncOptions.uri("tls://n1:4222"), config));
+ * }</pre>
  *
- * <p>Durations given through {@code SyncOptions.option} may be a {@link Duration}, a number of
- * milliseconds, or a string ({@code "1500"} ms or ISO-8601 such as {@code "PT2S"}). Secrets are
- * never logged.
+ * <p>{@link #toString()} never shows a password, token or the credentials of a server URL.
  */
 public final class NatsSyncConfig {
 
-    /** Default {@code maxReconnects}: never give up. */
+    /** Attempts of the first connection, and after each loss, before giving up: {@code -1}, never give up. */
     public static final int DEFAULT_MAX_RECONNECTS = -1;
-    /** Default pause between attempts on the same server. */
+    /** Pause between connection attempts on the same server: 1 s. */
     public static final Duration DEFAULT_RECONNECT_WAIT = Duration.ofSeconds(1);
-    /** Default random extra pause between attempts. */
+    /** Random extra pause between attempts, so that instances do not all retry at once: 100 ms. */
     public static final Duration DEFAULT_RECONNECT_JITTER = Duration.ofMillis(100);
-    /** Default pause after a reconnection before the buffered events are published. */
+    /** How long sync keeps buffering after a (re)connection that needed retries before it publishes: 1500 ms. */
     public static final Duration DEFAULT_RESUME_DELAY = Duration.ofMillis(1500);
-    /** Default size of the client's own reconnect buffer, in bytes (the client's default). */
+    /** Bytes the client itself holds for messages handed to it while the socket drops: 8 MiB (the client's default). */
     public static final long DEFAULT_RECONNECT_BUFFER_SIZE = 8L * 1024 * 1024;
-    /** Default time allowed for one connection attempt. */
+    /** Time allowed for one connection attempt: 2 s. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
-    /** Default ping interval. */
+    /** Interval of the client's pings (2 unanswered ones: connection lost): 10 s. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(10);
-    /** Default connection name. */
+    /** The name the server shows for the connection: {@code feathers4j-sync}. */
     public static final String DEFAULT_CONNECTION_NAME = "feathers4j-sync";
 
     private final List<String> servers;
@@ -84,263 +61,323 @@ public final class NatsSyncConfig {
     private final String credentials;
     private final Consumer<Options.Builder> natsOptions;
 
-    private NatsSyncConfig(List<String> servers, int maxReconnects, Duration reconnectWait, Duration reconnectJitter,
-                           Duration resumeDelay, long reconnectBufferSize, Duration connectionTimeout,
-                           Duration pingInterval, String connectionName, String user, String password, String token,
-                           String credentials, Consumer<Options.Builder> natsOptions) {
-        this.servers = List.copyOf(servers);
-        this.maxReconnects = maxReconnects;
-        this.reconnectWait = reconnectWait;
-        this.reconnectJitter = reconnectJitter;
-        this.resumeDelay = resumeDelay;
-        this.reconnectBufferSize = reconnectBufferSize;
-        this.connectionTimeout = connectionTimeout;
-        this.pingInterval = pingInterval;
-        this.connectionName = connectionName;
-        this.user = user;
-        this.password = password;
-        this.token = token;
-        this.credentials = credentials;
-        this.natsOptions = natsOptions;
+    private NatsSyncConfig(Builder b) {
+        this.servers = List.copyOf(b.servers);
+        this.maxReconnects = b.maxReconnects;
+        this.reconnectWait = b.reconnectWait;
+        this.reconnectJitter = b.reconnectJitter;
+        this.resumeDelay = b.resumeDelay;
+        this.reconnectBufferSize = b.reconnectBufferSize;
+        this.connectionTimeout = b.connectionTimeout;
+        this.pingInterval = b.pingInterval;
+        this.connectionName = b.connectionName;
+        this.user = b.user;
+        this.password = b.password;
+        this.token = b.token;
+        this.credentials = b.credentials;
+        this.natsOptions = b.natsOptions;
     }
 
-    /** The defaults. */
-    public static NatsSyncConfig defaults() {
-        return new NatsSyncConfig(List.of(), DEFAULT_MAX_RECONNECTS, DEFAULT_RECONNECT_WAIT, DEFAULT_RECONNECT_JITTER,
-                DEFAULT_RESUME_DELAY, DEFAULT_RECONNECT_BUFFER_SIZE, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_PING_INTERVAL,
-                DEFAULT_CONNECTION_NAME, null, null, null, null, null);
+    /** The settings with every default. */
+    public static NatsSyncConfig create() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.servers = servers;
+        b.maxReconnects = maxReconnects;
+        b.reconnectWait = reconnectWait;
+        b.reconnectJitter = reconnectJitter;
+        b.resumeDelay = resumeDelay;
+        b.reconnectBufferSize = reconnectBufferSize;
+        b.connectionTimeout = connectionTimeout;
+        b.pingInterval = pingInterval;
+        b.connectionName = connectionName;
+        b.user = user;
+        b.password = password;
+        b.token = token;
+        b.credentials = credentials;
+        b.natsOptions = natsOptions;
+        return b;
     }
 
     /**
-     * The defaults overridden by the adapter options set with {@code SyncOptions.option(name, value)}.
+     * The defaults overridden by the adapter options set with {@code SyncOptions.option(name, value)},
+     * read with {@link OptionReader} (durations as {@code 500ms}, {@code 5s}, {@code PT5S} or
+     * milliseconds; {@code servers} as a collection, an array or a comma-separated string).
      *
      * @throws IllegalArgumentException naming the option when a value is of the wrong kind or out of range
      */
     @SuppressWarnings("unchecked")
     public static NatsSyncConfig from(SyncOptions options) {
-        NatsSyncConfig c = defaults();
-        Object v;
-        if ((v = options.options().get("servers")) != null) c = c.servers(stringList("servers", v));
-        if ((v = options.options().get("maxReconnects")) != null) c = c.maxReconnects(integer("maxReconnects", v));
-        if ((v = options.options().get("reconnectWait")) != null) c = c.reconnectWait(duration("reconnectWait", v));
-        if ((v = options.options().get("reconnectJitter")) != null) c = c.reconnectJitter(duration("reconnectJitter", v));
-        if ((v = options.options().get("resumeDelay")) != null) c = c.resumeDelay(duration("resumeDelay", v));
-        if ((v = options.options().get("reconnectBufferSize")) != null) c = c.reconnectBufferSize(integer("reconnectBufferSize", v));
-        if ((v = options.options().get("connectionTimeout")) != null) c = c.connectionTimeout(duration("connectionTimeout", v));
-        if ((v = options.options().get("pingInterval")) != null) c = c.pingInterval(duration("pingInterval", v));
-        if ((v = options.options().get("connectionName")) != null) c = c.connectionName(String.valueOf(v));
-        if ((v = options.options().get("user")) != null) c = c.user(String.valueOf(v));
-        if ((v = options.options().get("password")) != null) c = c.password(String.valueOf(v));
-        if ((v = options.options().get("token")) != null) c = c.token(String.valueOf(v));
-        if ((v = options.options().get("credentials")) != null) c = c.credentials(String.valueOf(v));
-        if ((v = options.options().get("natsOptions")) != null) {
-            if (!(v instanceof Consumer<?>)) {
-                throw new IllegalArgumentException("nats sync option 'natsOptions' must be a Consumer<io.nats.client.Options.Builder>, got "
-                        + v.getClass().getName());
-            }
-            c = c.natsOptions((Consumer<Options.Builder>) v);
-        }
-        return c;
+        OptionReader r = OptionReader.of("nats", Objects.requireNonNull(options, "options"));
+        return builder()
+                .servers(r.list("servers", List.of()))
+                .maxReconnects(r.integer("maxReconnects", DEFAULT_MAX_RECONNECTS))
+                .reconnectWait(r.duration("reconnectWait", DEFAULT_RECONNECT_WAIT))
+                .reconnectJitter(r.duration("reconnectJitter", DEFAULT_RECONNECT_JITTER))
+                .resumeDelay(r.duration("resumeDelay", DEFAULT_RESUME_DELAY))
+                .reconnectBufferSize(r.longValue("reconnectBufferSize", DEFAULT_RECONNECT_BUFFER_SIZE))
+                .connectionTimeout(r.duration("connectionTimeout", DEFAULT_CONNECTION_TIMEOUT))
+                .pingInterval(r.duration("pingInterval", DEFAULT_PING_INTERVAL))
+                .connectionName(r.string("connectionName", DEFAULT_CONNECTION_NAME))
+                .user(r.string("user", null))
+                .password(r.string("password", null))
+                .token(r.string("token", null))
+                .credentials(r.string("credentials", null))
+                .natsOptions(r.instance("natsOptions", Consumer.class, null))
+                .build();
     }
 
-    /** More server URLs besides the URI. */
-    public List<String> servers() { return servers; }
-
-    /** Returns a copy with these extra server URLs. */
-    public NatsSyncConfig servers(List<String> urls) {
-        Objects.requireNonNull(urls, "servers");
-        for (String u : urls) {
-            if (u == null || u.isBlank()) throw new IllegalArgumentException("nats sync option 'servers' contains an empty URL");
-        }
-        return new NatsSyncConfig(urls, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    /** More server URLs besides the URI; the client picks among them and fails over. Empty by default. */
+    public List<String> servers() {
+        return servers;
     }
 
-    /** Attempts before giving up; {@code -1} for never. */
-    public int maxReconnects() { return maxReconnects; }
-
-    /** Returns a copy with this many attempts before giving up ({@code -1}: never). */
-    public NatsSyncConfig maxReconnects(int n) {
-        if (n < -1) throw new IllegalArgumentException("nats sync option 'maxReconnects' must be -1 (forever) or >= 0, got " + n);
-        return new NatsSyncConfig(servers, n, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    /** Attempts of the first connection, and after each loss, before giving up; {@code -1}: never give up. */
+    public int maxReconnects() {
+        return maxReconnects;
     }
 
-    /** Pause between attempts on the same server. */
-    public Duration reconnectWait() { return reconnectWait; }
-
-    /** Returns a copy with this pause between attempts. */
-    public NatsSyncConfig reconnectWait(Duration d) {
-        nonNegative("reconnectWait", d);
-        return new NatsSyncConfig(servers, maxReconnects, d, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    /** Pause between connection attempts on the same server. */
+    public Duration reconnectWait() {
+        return reconnectWait;
     }
 
-    /** Random extra pause between attempts. */
-    public Duration reconnectJitter() { return reconnectJitter; }
-
-    /** Returns a copy with this random extra pause. */
-    public NatsSyncConfig reconnectJitter(Duration d) {
-        nonNegative("reconnectJitter", d);
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, d, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    /** Random extra pause added to {@link #reconnectWait()}. */
+    public Duration reconnectJitter() {
+        return reconnectJitter;
     }
 
-    /** Pause after a reconnection before publishing the buffered events. */
-    public Duration resumeDelay() { return resumeDelay; }
-
-    /** Returns a copy with this pause after a reconnection. */
-    public NatsSyncConfig resumeDelay(Duration d) {
-        nonNegative("resumeDelay", d);
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, d, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    /** How long sync keeps buffering after a (re)connection that needed retries before it publishes again. */
+    public Duration resumeDelay() {
+        return resumeDelay;
     }
 
-    /** Bytes of the client's own reconnect buffer. */
-    public long reconnectBufferSize() { return reconnectBufferSize; }
-
-    /** Returns a copy with this client reconnect buffer size in bytes ({@code 0}: none). */
-    public NatsSyncConfig reconnectBufferSize(long bytes) {
-        if (bytes < 0) throw new IllegalArgumentException("nats sync option 'reconnectBufferSize' must be >= 0, got " + bytes);
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, bytes,
-                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    /** Bytes of the client's own reconnect buffer ({@code 0}: none). */
+    public long reconnectBufferSize() {
+        return reconnectBufferSize;
     }
 
     /** Time allowed for one connection attempt. */
-    public Duration connectionTimeout() { return connectionTimeout; }
-
-    /** Returns a copy with this connection timeout. */
-    public NatsSyncConfig connectionTimeout(Duration d) {
-        positive("connectionTimeout", d);
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                d, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    public Duration connectionTimeout() {
+        return connectionTimeout;
     }
 
-    /** Client ping interval. */
-    public Duration pingInterval() { return pingInterval; }
-
-    /** Returns a copy with this ping interval. */
-    public NatsSyncConfig pingInterval(Duration d) {
-        positive("pingInterval", d);
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, d, connectionName, user, password, token, credentials, natsOptions);
+    /** Interval of the client's pings. */
+    public Duration pingInterval() {
+        return pingInterval;
     }
 
-    /** The connection name. */
-    public String connectionName() { return connectionName; }
-
-    /** Returns a copy with this connection name. */
-    public NatsSyncConfig connectionName(String name) {
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, name, user, password, token, credentials, natsOptions);
+    /** The name the server shows for the connection. */
+    public String connectionName() {
+        return connectionName;
     }
 
     /** The user name, or {@code null}. */
-    public String user() { return user; }
-
-    /** Returns a copy with this user name. */
-    public NatsSyncConfig user(String u) {
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, u, password, token, credentials, natsOptions);
+    public String user() {
+        return user;
     }
 
     /** The password, or {@code null}. */
-    public String password() { return password; }
-
-    /** Returns a copy with this password. */
-    public NatsSyncConfig password(String p) {
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, p, token, credentials, natsOptions);
+    public String password() {
+        return password;
     }
 
     /** The authentication token, or {@code null}. */
-    public String token() { return token; }
-
-    /** Returns a copy with this authentication token. */
-    public NatsSyncConfig token(String t) {
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, t, credentials, natsOptions);
+    public String token() {
+        return token;
     }
 
-    /** The path of a {@code .creds} file, or {@code null}. */
-    public String credentials() { return credentials; }
-
-    /** Returns a copy with this {@code .creds} file. */
-    public NatsSyncConfig credentials(String path) {
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, token, path, natsOptions);
+    /** The path of a {@code .creds} file (JWT + NKey), or {@code null}. */
+    public String credentials() {
+        return credentials;
     }
 
-    /** The client-options customizer, or {@code null}. */
-    public Consumer<Options.Builder> natsOptions() { return natsOptions; }
-
-    /** Returns a copy with this client-options customizer, applied last. */
-    public NatsSyncConfig natsOptions(Consumer<Options.Builder> customizer) {
-        return new NatsSyncConfig(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
-                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, customizer);
-    }
-
-    private static void nonNegative(String name, Duration d) {
-        if (d == null || d.isNegative()) throw new IllegalArgumentException("nats sync option '" + name + "' must be >= 0, got " + d);
-    }
-
-    private static void positive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("nats sync option '" + name + "' must be > 0, got " + d);
-        }
-    }
-
-    static Duration duration(String name, Object v) {
-        if (v instanceof Duration d) return d;
-        if (v instanceof Number n) return Duration.ofMillis(n.longValue());
-        if (v instanceof String s) {
-            String t = s.trim();
-            try {
-                return t.matches("\\d+") ? Duration.ofMillis(Long.parseLong(t)) : Duration.parse(t);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("nats sync option '" + name + "' is not a duration: '" + s
-                        + "' (use milliseconds or ISO-8601 such as PT2S)", e);
-            }
-        }
-        throw new IllegalArgumentException("nats sync option '" + name + "' must be a Duration, milliseconds or a string, got "
-                + v.getClass().getName());
-    }
-
-    static int integer(String name, Object v) {
-        if (v instanceof Number n) return n.intValue();
-        if (v instanceof String s) {
-            try {
-                return Integer.parseInt(s.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("nats sync option '" + name + "' is not an integer: '" + s + "'", e);
-            }
-        }
-        throw new IllegalArgumentException("nats sync option '" + name + "' must be a number, got " + v.getClass().getName());
-    }
-
-    static List<String> stringList(String name, Object v) {
-        List<String> out = new ArrayList<>();
-        if (v instanceof String s) {
-            for (String part : s.split(",")) if (!part.isBlank()) out.add(part.trim());
-        } else if (v instanceof String[] a) {
-            out.addAll(Arrays.asList(a));
-        } else if (v instanceof Collection<?> c) {
-            for (Object o : c) out.add(o == null ? null : String.valueOf(o));
-        } else {
-            throw new IllegalArgumentException("nats sync option '" + name
-                    + "' must be a collection, an array or a comma-separated string of URLs, got " + v.getClass().getName());
-        }
-        return out;
+    /**
+     * The hook for any other client setting, applied last to the jnats {@link Options.Builder} the
+     * adapter connects with, or {@code null}. The connection and error listeners stay the adapter's own.
+     */
+    public Consumer<Options.Builder> natsOptions() {
+        return natsOptions;
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof NatsSyncConfig c)) return false;
+        return maxReconnects == c.maxReconnects && reconnectBufferSize == c.reconnectBufferSize
+                && servers.equals(c.servers) && reconnectWait.equals(c.reconnectWait)
+                && reconnectJitter.equals(c.reconnectJitter) && resumeDelay.equals(c.resumeDelay)
+                && connectionTimeout.equals(c.connectionTimeout) && pingInterval.equals(c.pingInterval)
+                && Objects.equals(connectionName, c.connectionName) && Objects.equals(user, c.user)
+                && Objects.equals(password, c.password) && Objects.equals(token, c.token)
+                && Objects.equals(credentials, c.credentials) && Objects.equals(natsOptions, c.natsOptions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(servers, maxReconnects, reconnectWait, reconnectJitter, resumeDelay, reconnectBufferSize,
+                connectionTimeout, pingInterval, connectionName, user, password, token, credentials, natsOptions);
+    }
+
+    /** The settings, with secrets masked: server URLs redacted, password and token as {@code ***}. */
+    @Override
     public String toString() {
-        return "NatsSyncConfig{servers=" + servers.stream().map(org.feathers4j.sync.nats.internal.NatsSyncAdapter::redact).toList()
-                + ", maxReconnects=" + maxReconnects + ", reconnectWait=" + reconnectWait
-                + ", resumeDelay=" + resumeDelay + ", reconnectBufferSize=" + reconnectBufferSize
-                + ", connectionTimeout=" + connectionTimeout + ", pingInterval=" + pingInterval
-                + ", connectionName=" + connectionName + ", user=" + (user == null ? null : "set")
-                + ", password=" + (password == null ? null : "***") + ", token=" + (token == null ? null : "***")
-                + ", credentials=" + credentials + "}";
+        return "NatsSyncConfig{servers=" + servers.stream().map(SyncOptions::redact).toList()
+                + ", maxReconnects=" + maxReconnects
+                + ", reconnectWait=" + OptionReader.format(reconnectWait)
+                + ", reconnectJitter=" + OptionReader.format(reconnectJitter)
+                + ", resumeDelay=" + OptionReader.format(resumeDelay)
+                + ", reconnectBufferSize=" + reconnectBufferSize
+                + ", connectionTimeout=" + OptionReader.format(connectionTimeout)
+                + ", pingInterval=" + OptionReader.format(pingInterval)
+                + ", connectionName=" + connectionName
+                + ", user=" + user
+                + ", password=" + (password == null ? null : "***")
+                + ", token=" + (token == null ? null : "***")
+                + ", credentials=" + credentials
+                + ", natsOptions=" + (natsOptions == null ? null : "set") + "}";
+    }
+
+    /** Builds {@link NatsSyncConfig}s; starts from the defaults; checks each value as it is set. */
+    public static final class Builder {
+
+        private List<String> servers = List.of();
+        private int maxReconnects = DEFAULT_MAX_RECONNECTS;
+        private Duration reconnectWait = DEFAULT_RECONNECT_WAIT;
+        private Duration reconnectJitter = DEFAULT_RECONNECT_JITTER;
+        private Duration resumeDelay = DEFAULT_RESUME_DELAY;
+        private long reconnectBufferSize = DEFAULT_RECONNECT_BUFFER_SIZE;
+        private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private String connectionName = DEFAULT_CONNECTION_NAME;
+        private String user;
+        private String password;
+        private String token;
+        private String credentials;
+        private Consumer<Options.Builder> natsOptions;
+
+        private Builder() {
+        }
+
+        /**
+         * More server URLs besides the URI ({@code nats://host:port}, {@code tls://...}).
+         *
+         * @throws IllegalArgumentException if the list or one of its URLs is null or empty
+         */
+        public Builder servers(List<String> urls) {
+            SyncAssert.notNull(option("servers"), urls);
+            for (String u : urls) SyncAssert.notEmpty(option("servers") + " URL", u);
+            this.servers = List.copyOf(urls);
+            return this;
+        }
+
+        /**
+         * Attempts before giving up, for the first connection and after each loss.
+         *
+         * @param n {@code -1} (never give up) or {@code >= 0}
+         */
+        public Builder maxReconnects(int n) {
+            SyncAssert.atLeast(option("maxReconnects"), n, -1);
+            this.maxReconnects = n;
+            return this;
+        }
+
+        /** Pause between attempts on the same server, {@code >= 0}. */
+        public Builder reconnectWait(Duration d) {
+            this.reconnectWait = SyncAssert.nonNegative(option("reconnectWait"), d);
+            return this;
+        }
+
+        /** Random extra pause between attempts, {@code >= 0}. */
+        public Builder reconnectJitter(Duration d) {
+            this.reconnectJitter = SyncAssert.nonNegative(option("reconnectJitter"), d);
+            return this;
+        }
+
+        /**
+         * How long to keep buffering after a reconnection (or a first connection that needed
+         * retries) before publishing, {@code >= 0}; keep it above {@code reconnectWait + reconnectJitter}.
+         */
+        public Builder resumeDelay(Duration d) {
+            this.resumeDelay = SyncAssert.nonNegative(option("resumeDelay"), d);
+            return this;
+        }
+
+        /** Bytes of the client's own reconnect buffer, {@code >= 0} ({@code 0}: none). */
+        public Builder reconnectBufferSize(long bytes) {
+            this.reconnectBufferSize = SyncAssert.atLeast(option("reconnectBufferSize"), bytes, 0);
+            return this;
+        }
+
+        /** Time allowed for one connection attempt, {@code > 0}. */
+        public Builder connectionTimeout(Duration d) {
+            this.connectionTimeout = SyncAssert.positive(option("connectionTimeout"), d);
+            return this;
+        }
+
+        /** Interval of the client's pings, {@code > 0}. */
+        public Builder pingInterval(Duration d) {
+            this.pingInterval = SyncAssert.positive(option("pingInterval"), d);
+            return this;
+        }
+
+        /** The name the server shows for the connection, or {@code null} for none. */
+        public Builder connectionName(String name) {
+            this.connectionName = name;
+            return this;
+        }
+
+        /** The user name, or {@code null} (the URI's {@code user:password@} works too). */
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** The password, or {@code null}. */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** An authentication token, or {@code null} (the URI's {@code token@} works too). */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        /** The path of a {@code .creds} file (JWT + NKey), or {@code null}. */
+        public Builder credentials(String path) {
+            this.credentials = path;
+            return this;
+        }
+
+        /**
+         * A hook applied last to the jnats {@link Options.Builder} the adapter connects with: any
+         * other client setting (an {@code SSLContext}, an {@code AuthHandler}, the outgoing queue
+         * size...); the connection and error listeners are the adapter's own and replace any set
+         * here. {@code null} for none.
+         */
+        public Builder natsOptions(Consumer<Options.Builder> customizer) {
+            this.natsOptions = customizer;
+            return this;
+        }
+
+        /** The settings. */
+        public NatsSyncConfig build() {
+            return new NatsSyncConfig(this);
+        }
+
+        private static String option(String name) {
+            return "nats sync option '" + name + "'";
+        }
     }
 }

@@ -12,11 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncTestApps;
 import org.feathers4j.sync.spi.SyncAdapter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** No silent failure, against the shared NATS server: an error from the class path ends in FAILED, logged, at once. */
+@Tag("broker")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NatsFailureTest {
 
@@ -35,8 +38,8 @@ class NatsFailureTest {
     void aMissingClassWhenConnectingFailsTheAdapterVisiblyWithoutRetrying() {
         String uri = NatsTestSupport.natsUri();
         Consumer<Options.Builder> broken = b -> b.dataPortType(MissingClassDataPort.class.getName());
-        SyncAdapter adapter = NatsSync.adapter(SyncOptions.uri(uri).key(NatsTestSupport.uniqueKey())
-                .option("natsOptions", broken));
+        SyncOptions options = SyncOptions.uri(uri).key(SyncTestApps.uniqueKey("nats")).option("natsOptions", broken);
+        SyncAdapter adapter = NatsSync.adapter(options, NatsSyncConfig.from(options));
         try (LogCapture log = LogCapture.start()) {
             var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             adapter.start(m -> { });

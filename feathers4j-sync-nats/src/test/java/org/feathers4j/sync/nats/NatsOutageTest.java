@@ -19,7 +19,9 @@ import org.feathers4j.Application;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncTestApps;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * 127.0.0.1 and a free port (the shared server is never touched). The outage is a crash: the
  * server is killed and started again on the same port.
  */
+@Tag("broker")
 class NatsOutageTest {
 
     private static final int RATE = 500; // events per second
@@ -43,7 +46,7 @@ class NatsOutageTest {
     }
 
     private Application app(SyncOptions options) {
-        Application app = NatsTestSupport.app();
+        Application app = SyncTestApps.app();
         app.configure(Sync.of(options));
         apps.add(app);
         return app;
@@ -67,7 +70,7 @@ class NatsOutageTest {
      */
     private void runOutage(Duration outage) {
         server = PrivateNatsServer.started();
-        String key = NatsTestSupport.uniqueKey();
+        String key = SyncTestApps.uniqueKey("nats");
         Application a = app(SyncOptions.uri(server.uri()).key(key));
         Application b = app(SyncOptions.uri(server.uri()).key(key));
         Application c = app(SyncOptions.uri(server.uri()).key(key));
@@ -188,9 +191,9 @@ class NatsOutageTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void startWhileDownStaysPendingBuffersAndCatchesUpWhenTheServerComesUp() {
-        int port = NatsTestSupport.freePort();
+        int port = SyncTestApps.freePort();
         String uri = "nats://127.0.0.1:" + port;
-        String key = NatsTestSupport.uniqueKey();
+        String key = SyncTestApps.uniqueKey("nats");
         Application a = app(SyncOptions.uri(uri).key(key));
         Application b = app(SyncOptions.uri(uri).key(key));
         List<Integer> onB = numbers(b);
@@ -217,8 +220,8 @@ class NatsOutageTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aFiniteMaxReconnectsGivesUpAndSaysSo() {
-        int port = NatsTestSupport.freePort();
-        Application a = app(SyncOptions.uri("nats://127.0.0.1:" + port).key(NatsTestSupport.uniqueKey())
+        int port = SyncTestApps.freePort();
+        Application a = app(SyncOptions.uri("nats://127.0.0.1:" + port).key(SyncTestApps.uniqueKey("nats"))
                 .option("maxReconnects", 2).option("reconnectWait", 200));
         assertThatThrownBy(() -> a.sync().ready().get(15, TimeUnit.SECONDS))
                 .hasMessageContaining("gave up connecting").hasMessageContaining("after 3 attempts");
@@ -233,7 +236,7 @@ class NatsOutageTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void badCredentialsFailReadyClearlyAndGoodOnesWork() {
         server = PrivateNatsServer.started("--user", "feathers", "--pass", "right-secret");
-        String key = NatsTestSupport.uniqueKey();
+        String key = SyncTestApps.uniqueKey("nats");
         Application wrong = app(SyncOptions.uri("nats://feathers:wrong-secret@127.0.0.1:" + server.port()).key(key));
         assertThatThrownBy(() -> wrong.sync().ready().get(15, TimeUnit.SECONDS))
                 .hasMessageContaining("refused the credentials")
@@ -257,7 +260,7 @@ class NatsOutageTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aTokenInTheUriAuthenticatesAndIsNeverShown() {
         server = PrivateNatsServer.started("--auth", "tok-right-secret");
-        String key = NatsTestSupport.uniqueKey();
+        String key = SyncTestApps.uniqueKey("nats");
         Application wrong = app(SyncOptions.uri("nats://tok-wrong-secret@127.0.0.1:" + server.port()).key(key));
         assertThatThrownBy(() -> wrong.sync().ready().get(15, TimeUnit.SECONDS))
                 .hasMessageContaining("refused the credentials").hasMessageNotContaining("tok-wrong-secret");
@@ -276,12 +279,12 @@ class NatsOutageTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aGivenConnectionIsFollowedThroughAnOutage() throws Exception {
         server = PrivateNatsServer.started();
-        String key = NatsTestSupport.uniqueKey();
+        String key = SyncTestApps.uniqueKey("nats");
         io.nats.client.Connection own = io.nats.client.Nats.connect(new io.nats.client.Options.Builder()
                 .server(server.uri()).maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
                 .errorListener(new io.nats.client.ErrorListener() { }).build());
         try {
-            Application a = NatsTestSupport.app();
+            Application a = SyncTestApps.app();
             a.configure(NatsSync.with(own, new SyncOptions().key(key).option("resumeDelay", 500)));
             apps.add(a);
             Application b = app(SyncOptions.uri(server.uri()).key(key).option("reconnectWait", 250));
@@ -315,7 +318,7 @@ class NatsOutageTest {
     void readyFailureIsACompletionNotAThrowFromConfigure() {
         // configure never blocks or throws for a broker problem; the failure comes through ready()
         server = PrivateNatsServer.started("--user", "u", "--pass", "p");
-        Application a = app(SyncOptions.uri(server.uri()).key(NatsTestSupport.uniqueKey()));
+        Application a = app(SyncOptions.uri(server.uri()).key(SyncTestApps.uniqueKey("nats")));
         assertThatThrownBy(() -> a.sync().ready().join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("Authorization Violation");
     }

@@ -2,7 +2,7 @@ package org.feathers4j.sync.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.feathers4j.sync.nats.NatsTestSupport.field;
+import static org.feathers4j.sync.SyncTestApps.field;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
@@ -22,13 +22,16 @@ import org.feathers4j.Params;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.nats.NatsTestSupport.Received;
+import org.feathers4j.sync.SyncTestApps;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Three apps synced through the shared NATS server ({@code FEATHERS4J_NATS_URI}, default 127.0.0.1:4222). */
+@Tag("broker")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NatsSyncTest {
 
@@ -44,17 +47,17 @@ class NatsSyncTest {
     @BeforeEach
     void start() {
         uri = NatsTestSupport.natsUri();
-        key = NatsTestSupport.uniqueKey();
-        a = NatsTestSupport.app();
-        b = NatsTestSupport.app();
-        c = NatsTestSupport.app();
+        key = SyncTestApps.uniqueKey("nats");
+        a = SyncTestApps.app();
+        b = SyncTestApps.app();
+        c = SyncTestApps.app();
         for (Application app : List.of(a, b, c)) {
             app.configure(Sync.of(SyncOptions.uri(uri).key(key)));
         }
         for (Application app : List.of(a, b, c)) app.sync().ready().orTimeout(10, TimeUnit.SECONDS).join();
-        onA = NatsTestSupport.record(a);
-        onB = NatsTestSupport.record(b);
-        onC = NatsTestSupport.record(c);
+        onA = SyncTestApps.record(a);
+        onB = SyncTestApps.record(b);
+        onC = SyncTestApps.record(c);
     }
 
     @AfterEach
@@ -196,10 +199,10 @@ class NatsSyncTest {
     @Test
     void anExistingConnectionIsUsedAndLeftOpenOnClose() throws Exception {
         try (Connection own = Nats.connect(uri)) {
-            Application d = NatsTestSupport.app();
+            Application d = SyncTestApps.app();
             d.configure(NatsSync.with(own, new SyncOptions().key(key)));
             d.sync().ready().orTimeout(10, TimeUnit.SECONDS).join();
-            List<Received> onD = NatsTestSupport.record(d);
+            List<Received> onD = SyncTestApps.record(d);
 
             a.service("messages").create(Map.of("text", "to d")).join();
             d.service("messages").create(Map.of("text", "from d")).join();

@@ -23,9 +23,11 @@ import org.feathers4j.Method;
 import org.feathers4j.Params;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.nats.NatsTestSupport.Received;
+import org.feathers4j.sync.SyncTestApps;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * Node feathers-sync 3.1.1 (nats adapter, @feathersjs/feathers 5) and feathers4j on the shared
  * NATS server see each other's events. The Node peer is {@code interop/node/nats-sync-peer.js}.
  */
+@Tag("broker")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NodeInteropTest {
 
@@ -58,7 +61,7 @@ class NodeInteropTest {
     @BeforeEach
     void start() throws Exception {
         String uri = NatsTestSupport.natsUri();
-        String key = NatsTestSupport.uniqueKey();
+        String key = SyncTestApps.uniqueKey("nats");
         File dir = nodeDir();
         try {
             node = new ProcessBuilder("node", "nats-sync-peer.js", uri, key).directory(dir).redirectErrorStream(true).start();
@@ -70,7 +73,7 @@ class NodeInteropTest {
         reader.setDaemon(true);
         reader.start();
 
-        java = NatsTestSupport.app();
+        java = SyncTestApps.app();
         java.configure(Sync.of(SyncOptions.uri(uri).key(key)));
         java.sync().ready().orTimeout(10, TimeUnit.SECONDS).join();
         try {
@@ -131,7 +134,7 @@ class NodeInteropTest {
 
     @Test
     void javaReceivesNodeEventsWithTheirContext() throws Exception {
-        List<Received> onJava = NatsTestSupport.record(java);
+        List<Received> onJava = SyncTestApps.record(java);
         tellNode("create {\"text\":\"from node\"}");
         await().atMost(Duration.ofSeconds(15)).until(() -> !onJava.isEmpty());
         Received r = onJava.get(0);

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.feathers4j.sync.SyncTestApps;
 
 /**
  * A nats-server of the test's own on 127.0.0.1 and a free port, which the test may stop and
@@ -36,7 +35,7 @@ final class PrivateNatsServer implements AutoCloseable {
 
     /** Starts a server on a free port. */
     static PrivateNatsServer started(String... extraArgs) {
-        PrivateNatsServer s = new PrivateNatsServer(NatsTestSupport.freePort(), extraArgs);
+        PrivateNatsServer s = new PrivateNatsServer(SyncTestApps.freePort(), extraArgs);
         s.start();
         return s;
     }
@@ -76,12 +75,8 @@ final class PrivateNatsServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) fail("nats-server exited at start; see " + log);
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                sleep(50);
-            }
+            if (SyncTestApps.portOpen("127.0.0.1", port)) return;
+            sleep(50);
         }
         fail("nats-server did not open port " + port + " within 15 s; see " + log);
     }

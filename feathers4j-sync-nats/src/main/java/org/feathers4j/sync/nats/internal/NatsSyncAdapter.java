@@ -1,28 +1,30 @@
 package org.feathers4j.sync.nats.internal;
 
+import static org.feathers4j.sync.nats.internal.NatsFailures.clean;
+
 import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.Consumer;
 import io.nats.client.Dispatcher;
-import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.SyncException.Reason;
+import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.nats.NatsSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
+import org.feathers4j.sync.spi.support.DaemonThreads;
 import org.feathers4j.sync.spi.support.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * The NATS adapter: one long-lived connection that publishes to and subscribes on the subject
  * {@code key}, payloads as they are (the JSON string Node feathers-sync sends, no headers).
  *
- * <p>Connecting: the first connection is made here, retried every {@code reconnectWait} (+ jitter)
- * while the servers are unreachable, and given up only on refused credentials or after
- * {@code maxReconnects} attempts. After that the client's own reconnection takes over; it
- * re-sends the subscription itself. Sync's buffer holds what is published while disconnected and
- * is sent {@code resumeDelay} after the reconnection, when the subscription has been confirmed
- * by a round trip to the server.
+ * <p>Connecting: the first connection is made here, retried every {@code reconnectWait} (+ up to
+ * {@code reconnectJitter}, the client's own reconnection policy) while the servers are unreachable,
+ * and given up on refused credentials, a failed TLS handshake, a broken class path, or after
+ * {@code maxReconnects} attempts. After that the client's own reconnection takes over; it re-sends
+ * the subscription itself. Sync's buffer holds what is published while disconnected and is sent
+ * {@code resumeDelay} after the reconnection, when the subscription has been confirmed by a round
+ * trip to the server. Every failure reported is a {@code SyncException} (see {@link NatsFailures}).
  *
  * <p>Threads: connection attempts, resumes and flushes of the buffer run on one daemon thread of
  * this adapter; messages are delivered on the client's dispatcher thread (one, in order).
@@ -50,8 +53,8 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     private final String where;
     private final Options clientOptions; // null when the connection was given
     private final boolean owned;
-    private final ScheduledExecutorService worker;
-    private final Listener listener = new Listener();
+    private final ScheduledThreadPoolExecutor worker;
+    private final ConnectionListener listener = this::onConnectionEvent;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong connectAttempts = new AtomicLong();
     private final AtomicLong clientErrors = new AtomicLong();
@@ -60,27 +63,25 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     private volatile boolean retried;
 
     /**
-     * An adapter that opens, owns and closes its connection.
+     * An adapter that opens, owns and closes its connection to the options' URI and the config's servers.
      *
-     * @param options the sync options (key = subject, buffer size)
-     * @param config  the NATS settings
-     * @param builder client options prepared from the URI and settings; this adapter adds its
-     *                listeners to it
-     * @param where   the servers, redacted, for messages
+     * @throws IllegalArgumentException if the URI is malformed or not nats/tls, or there is no server
      */
-    public NatsSyncAdapter(SyncOptions options, NatsSyncConfig config, Options.Builder builder, String where) {
-        super("nats", options);
+    public NatsSyncAdapter(SyncOptions options, NatsSyncConfig config) {
+        super(NatsFailures.TYPE, options);
         this.config = Objects.requireNonNull(config, "config");
+        List<String> servers = ClientOptions.servers(options, config);
         this.subject = options.key();
-        this.where = where;
+        this.where = ClientOptions.where(servers);
         this.owned = true;
-        this.clientOptions = builder.connectionListener(listener).errorListener(new Errors()).build();
+        this.clientOptions = ClientOptions.builder(servers, config)
+                .connectionListener(listener).errorListener(new ClientErrors(this)).build();
         this.worker = newWorker();
     }
 
     /** An adapter on a connection the application owns: never closed here. */
-    public NatsSyncAdapter(SyncOptions options, NatsSyncConfig config, Connection connection) {
-        super("nats", options);
+    public NatsSyncAdapter(Connection connection, SyncOptions options, NatsSyncConfig config) {
+        super(NatsFailures.TYPE, options);
         this.config = Objects.requireNonNull(config, "config");
         this.subject = options.key();
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -90,12 +91,8 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         this.worker = newWorker();
     }
 
-    private static ScheduledExecutorService newWorker() {
-        ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "feathers4j-nats-sync");
-            t.setDaemon(true);
-            return t;
-        });
+    private static ScheduledThreadPoolExecutor newWorker() {
+        ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory(NatsFailures.TYPE, "worker"));
         w.setRemoveOnCancelPolicy(true);
         return w;
     }
@@ -103,11 +100,15 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     private static String describe(Connection c) {
         try {
             String url = c.getConnectedUrl();
-            if (url == null) url = String.valueOf(c.getServers());
-            return redact(url);
+            return SyncOptions.redact(url != null ? url : String.valueOf(c.getServers()));
         } catch (RuntimeException e) {
             return "the given NATS connection";
         }
+    }
+
+    /** The servers, redacted, for messages. */
+    String where() {
+        return where;
     }
 
     // ---- start ---------------------------------------------------------------------------
@@ -115,39 +116,50 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     @Override
     protected void doStart() {
         if (owned) {
-            worker.execute(guarded("connect", this::connectAttempt));
-        } else {
-            Connection c = connection;
-            c.addConnectionListener(listener);
-            worker.execute(guarded("subscribe", () -> {
-                subscribe(c);
-                if (c.getStatus() == Connection.Status.CONNECTED) {
-                    resume(generation.get(), Duration.ZERO);
-                } else {
-                    retried = true;
-                    disconnected(new IOException("the given NATS connection is " + c.getStatus()));
-                }
-            }));
+            run("connect", this::connectAttempt, Duration.ZERO);
+            return;
         }
+        Connection c = connection;
+        c.addConnectionListener(listener);
+        run("subscribe", () -> {
+            subscribe(c);
+            if (c.getStatus() == Connection.Status.CONNECTED) {
+                resume(generation.get(), Duration.ZERO);
+            } else {
+                retried = true;
+                disconnected(NatsFailures.of(Reason.UNREACHABLE, "the given NATS connection is " + c.getStatus(), null));
+            }
+        });
     }
 
     /**
-     * {@code task}, with what it throws handed to the SPI: the worker would keep it in a Future
-     * nobody reads, the client's callback thread would only print it.
+     * Runs {@code task} on the worker after {@code delay}, with what it throws handed to the SPI
+     * (the worker would keep it in a Future nobody reads); nothing once closed.
      */
-    private Runnable guarded(String what, Runnable task) {
-        return () -> {
+    private void run(String what, Runnable task, Duration delay) {
+        Runnable guarded = () -> {
             try {
                 task.run();
             } catch (Throwable t) {
                 unexpectedError(what, t);
             }
         };
+        try {
+            if (delay.isZero()) worker.execute(guarded);
+            else worker.schedule(guarded, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    private void run(String what, Runnable task) {
+        run(what, task, Duration.ZERO);
     }
 
     /** Logs and records; fails (and closes an owned connection) if retrying cannot fix it. */
-    private void unexpectedError(String what, Throwable t) {
-        if (!unexpected(what, t)) return;
+    void unexpectedError(String what, Throwable t) {
+        Reason reason = SyncFailures.isUnrecoverable(t) ? Reason.INCOMPATIBLE_CLASSPATH : Reason.INTERNAL;
+        if (!unexpected(what, NatsFailures.of(reason, "nats sync: " + what + " failed: " + SyncFailures.describe(t), t))) return;
         generation.incrementAndGet(); // pending resumes give up
         worker.shutdown();
         Connection c = connection;
@@ -160,44 +172,11 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         Connection c;
         try {
             c = Nats.connect(clientOptions);
-        } catch (AuthenticationException e) {
-            failed(new IOException("NATS server " + where + " refused the credentials (" + clean(e.getMessage())
-                    + "); check user/password, token or credentials. Not retrying."));
-            return;
-        } catch (IOException | RuntimeException e) {
-            if (SyncFailures.isUnrecoverable(e)) {
-                failed(new IOException("nats sync cannot connect to " + where + ": " + SyncFailures.describe(e)
-                        + " (not retried: a class is missing or incompatible on the class path)", e));
-                return;
-            }
-            retried = true;
-            IOException cause = new IOException("NATS server " + where + " unreachable (attempt " + n + "): " + clean(e.getMessage()));
-            disconnected(cause);
-            if (config.maxReconnects() >= 0 && n > config.maxReconnects()) {
-                failed(new IOException("gave up connecting to NATS " + where + " after " + n + " attempts (maxReconnects "
-                        + config.maxReconnects() + "); last error: " + clean(e.getMessage())));
-                return;
-            }
-            if (n == 1 || n % 30 == 0) {
-                LOG.warn("nats sync: cannot connect to {} yet ({}); retrying every {} ms, publishes are buffered (attempt {})",
-                        where, clean(e.getMessage()), config.reconnectWait().toMillis(), n);
-            }
-            scheduleRetry();
-            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (Throwable e) {
-            // a missing class in the client (or its data port): fail at once on a LinkageError, else retry
-            if (SyncFailures.isUnrecoverable(e)) {
-                failed(new IOException("nats sync cannot connect to " + where + ": " + SyncFailures.describe(e)
-                        + " (not retried: a class is missing or incompatible on the class path)", e));
-                return;
-            }
-            retried = true;
-            disconnected(e);
-            unexpected("connect", e);
-            scheduleRetry();
+            connectFailed(n, e);
             return;
         }
         if (isClosed()) {
@@ -210,15 +189,41 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         resume(generation.get(), retried ? config.resumeDelay() : Duration.ZERO);
     }
 
-    private void scheduleRetry() {
-        long wait = config.reconnectWait().toMillis();
-        long jitter = config.reconnectJitter().toMillis();
-        if (jitter > 0) wait += ThreadLocalRandom.current().nextLong(jitter + 1);
-        try {
-            worker.schedule(guarded("connect", this::connectAttempt), wait, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed meanwhile
+    /** Fails at once for what retrying cannot fix, else reports the attempt and schedules the next. */
+    private void connectFailed(long n, Throwable e) {
+        Reason reason = NatsFailures.reason(e);
+        String detail = clean(e.getMessage());
+        switch (reason) {
+            case AUTHENTICATION -> failed(NatsFailures.of(reason, "NATS server " + where + " refused the credentials ("
+                    + detail + "); check user/password, token or credentials. Not retrying.", e));
+            case TLS -> failed(NatsFailures.of(reason, "the TLS handshake with NATS server " + where + " failed ("
+                    + detail + "); check the trust store or the natsOptions SSLContext. Not retrying.", e));
+            case INCOMPATIBLE_CLASSPATH -> failed(NatsFailures.of(reason, "nats sync cannot connect to " + where + ": "
+                    + SyncFailures.describe(e) + " (not retried: a class is missing or incompatible on the class path)", e));
+            default -> {
+                retried = true;
+                if (!(e instanceof Exception)) unexpected("connect", NatsFailures.of(reason, "nats sync: connect failed: "
+                        + SyncFailures.describe(e), e));
+                disconnected(NatsFailures.of(Reason.UNREACHABLE, "NATS server " + where + " unreachable (attempt " + n + "): "
+                        + detail, e));
+                if (config.maxReconnects() >= 0 && n > config.maxReconnects()) {
+                    failed(NatsFailures.of(Reason.UNREACHABLE, "gave up connecting to NATS " + where + " after " + n
+                            + " attempts (maxReconnects " + config.maxReconnects() + "); last error: " + detail, e));
+                    return;
+                }
+                if (n == 1 || n % 30 == 0) {
+                    LOG.warn("nats sync: cannot connect to {} yet ({}); retrying every {} ms, publishes are buffered (attempt {})",
+                            where, detail, config.reconnectWait().toMillis(), n);
+                }
+                run("connect", this::connectAttempt, retryDelay());
+            }
         }
+    }
+
+    /** The client's own reconnection policy, for the first connection too: {@code reconnectWait} + jitter. */
+    private Duration retryDelay() {
+        long jitter = config.reconnectJitter().toMillis();
+        return config.reconnectWait().plusMillis(jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
     }
 
     private void subscribe(Connection c) {
@@ -239,7 +244,7 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
      * (which sends the buffer). Abandoned when the connection dropped again meanwhile.
      */
     private void resume(long gen, Duration delay) {
-        Runnable task = () -> {
+        run("resume", () -> {
             if (isClosed() || generation.get() != gen) return;
             Connection c = connection;
             if (c == null || c.getStatus() != Connection.Status.CONNECTED) return; // RECONNECTED will come
@@ -247,7 +252,8 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
                 c.flush(config.connectionTimeout());
             } catch (Exception e) {
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-                recordError(new IOException("NATS subscription not confirmed by " + where + ": " + clean(String.valueOf(e.getMessage()))));
+                recordError(NatsFailures.of(Reason.PROTOCOL, "NATS subscription not confirmed by " + where + ": "
+                        + clean(String.valueOf(e.getMessage())), e));
                 if (!isClosed() && generation.get() == gen) resume(gen, config.reconnectWait());
                 return;
             }
@@ -255,16 +261,9 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
             connected();
             // the connection may have dropped between the check and connected(): report it again
             if (generation.get() != gen && c.getStatus() != Connection.Status.CONNECTED) {
-                disconnected(new IOException("connection to NATS " + where + " lost while resuming"));
+                disconnected(NatsFailures.of(Reason.UNREACHABLE, "connection to NATS " + where + " lost while resuming", null));
             }
-        };
-        Runnable g = guarded("resume", task);
-        try {
-            if (delay.isZero()) worker.execute(g);
-            else worker.schedule(g, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed meanwhile
-        }
+        }, delay);
     }
 
     // ---- publish -------------------------------------------------------------------------
@@ -272,14 +271,16 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
     @Override
     protected CompletableFuture<Void> send(byte[] message) {
         Connection c = connection;
-        if (c == null) return CompletableFuture.failedFuture(new IllegalStateException("nats sync: no connection"));
+        if (c == null) return CompletableFuture.failedFuture(NatsFailures.of(Reason.UNREACHABLE, "nats sync: no connection", null));
         try {
             c.publish(subject, message);
             return CompletableFuture.completedFuture(null);
-        } catch (Error e) {
-            return CompletableFuture.failedFuture(e); // the SPI logs it, and fails on a LinkageError
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("nats sync: publish failed: " + clean(e.getMessage()), e));
+        } catch (Throwable e) {
+            // the SPI logs it, and fails on a LinkageError; a closed connection is unreachable, a refused message a protocol error
+            Reason reason = SyncFailures.isUnrecoverable(e) ? Reason.INCOMPATIBLE_CLASSPATH
+                    : e instanceof IllegalStateException ? Reason.UNREACHABLE : Reason.PROTOCOL;
+            return CompletableFuture.failedFuture(NatsFailures.of(reason, "nats sync: publish failed: "
+                    + (reason == Reason.INCOMPATIBLE_CLASSPATH ? SyncFailures.describe(e) : clean(e.getMessage())), e));
         }
     }
 
@@ -292,9 +293,7 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         Connection c = connection;
         Dispatcher d = dispatcher;
         if (c == null) return CompletableFuture.completedFuture(null);
-        if (owned) {
-            return CompletableFuture.runAsync(() -> closeQuietly(c));
-        }
+        if (owned) return CompletableFuture.runAsync(() -> closeQuietly(c));
         c.removeConnectionListener(listener);
         if (d != null) {
             try {
@@ -327,90 +326,62 @@ public final class NatsSyncAdapter extends AbstractSyncAdapter {
         return m;
     }
 
-    /** Strips credentials from client messages, which may quote server URLs. */
-    static String clean(String s) {
-        if (s == null) return "no detail";
-        return redact(s);
-    }
-
-    /**
-     * A URL (or text quoting URLs) with credentials replaced by {@code ***}: the password of
-     * {@code user:password@}, and a bare {@code token@}, which NATS takes as a token.
-     */
-    public static String redact(String s) {
-        if (s == null) return null;
-        return SyncOptions.redact(s).replaceAll("(://)[^:/@\\s,\\]\\[]+@", "$1***@");
-    }
-
     // ---- client callbacks ----------------------------------------------------------------
 
-    private final class Listener implements ConnectionListener {
-        @Override
-        public void connectionEvent(Connection conn, Events type) {
-            try {
-                onEvent(conn, type);
-            } catch (Throwable t) {
-                unexpectedError("connection listener (" + type + ")", t);
-            }
-        }
-
-        private void onEvent(Connection conn, Events type) {
-            if (isClosed() || conn != connection) return; // attempts that failed, or a stale connection
-            if (type == Events.CONNECTED && owned) return; // the first connection is handled by connectAttempt
-            switch (type) {
-                case DISCONNECTED -> {
-                    generation.incrementAndGet();
-                    String last = conn.getLastError();
-                    disconnected(new IOException("connection to NATS " + where + " lost"
-                            + (last == null || last.isEmpty() ? "" : ": " + clean(last))));
-                }
-                case CONNECTED, RECONNECTED -> {
-                    if (state() == SyncState.CONNECTED) return;
-                    if (type == Events.RECONNECTED) LOG.info("nats sync: reconnected to {}; resuming in {} ms", where,
-                            config.resumeDelay().toMillis());
-                    resume(generation.incrementAndGet(), type == Events.CONNECTED && !retried ? Duration.ZERO : config.resumeDelay());
-                }
-                case CLOSED -> {
-                    String last = conn.getLastError();
-                    failed(new IOException("NATS connection to " + where + " closed"
-                            + (owned ? " after reconnection gave up (maxReconnects " + config.maxReconnects() + ")" : " by its owner")
-                            + (last == null || last.isEmpty() ? "" : "; last error: " + clean(last))));
-                }
-                case LAME_DUCK -> LOG.info("nats sync: server {} entered lame duck mode; the client will move to another server", where);
-                default -> { }
-            }
+    private void onConnectionEvent(Connection conn, ConnectionListener.Events type) {
+        try {
+            onEvent(conn, type);
+        } catch (Throwable t) {
+            unexpectedError("connection listener (" + type + ")", t);
         }
     }
 
-    private final class Errors implements ErrorListener {
-        @Override
-        public void errorOccurred(Connection conn, String error) {
-            clientErrors.incrementAndGet();
-            String e = clean(error);
-            recordError(new IOException("NATS server error: " + e));
-            if (!isClosed()) LOG.warn("nats sync: server {} reported an error: {}", where, e);
-        }
-
-        @Override
-        public void exceptionOccurred(Connection conn, Exception exp) {
-            clientErrors.incrementAndGet();
-            if (SyncFailures.isUnrecoverable(exp)) {
-                // e.g. a message handler or the reader met a missing class: on the worker, not the client's thread
-                try {
-                    worker.execute(() -> unexpectedError("client", exp));
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
-                    // closed meanwhile
-                }
-                return;
+    private void onEvent(Connection conn, ConnectionListener.Events type) {
+        if (isClosed() || conn != connection) return; // attempts that failed, or a stale connection
+        if (type == ConnectionListener.Events.CONNECTED && owned) return; // the first connection is handled by connectAttempt
+        switch (type) {
+            case DISCONNECTED -> {
+                generation.incrementAndGet();
+                String last = conn.getLastError();
+                disconnected(NatsFailures.of(Reason.UNREACHABLE, "connection to NATS " + where + " lost"
+                        + (last == null || last.isEmpty() ? "" : ": " + clean(last)), null));
             }
-            recordError(new IOException("NATS client: " + clean(exp.getMessage())));
-            if (!isClosed()) LOG.debug("nats sync: client exception on {}: {}", where, clean(exp.getMessage()));
+            case CONNECTED, RECONNECTED -> {
+                if (state() == SyncState.CONNECTED) return;
+                if (type == ConnectionListener.Events.RECONNECTED) {
+                    LOG.info("nats sync: reconnected to {}; resuming in {} ms", where, config.resumeDelay().toMillis());
+                }
+                resume(generation.incrementAndGet(),
+                        type == ConnectionListener.Events.CONNECTED && !retried ? Duration.ZERO : config.resumeDelay());
+            }
+            case CLOSED -> {
+                String last = conn.getLastError();
+                failed(NatsFailures.of(owned ? Reason.UNREACHABLE : Reason.CLOSED, "NATS connection to " + where + " closed"
+                        + (owned ? " after reconnection gave up (maxReconnects " + config.maxReconnects() + ")" : " by its owner")
+                        + (last == null || last.isEmpty() ? "" : "; last error: " + clean(last)), null));
+            }
+            case LAME_DUCK -> LOG.info("nats sync: server {} entered lame duck mode; the client will move to another server", where);
+            default -> { }
         }
+    }
 
-        @Override
-        public void slowConsumerDetected(Connection conn, Consumer consumer) {
-            LOG.warn("nats sync: slow consumer on {}: the client's pending limit was reached and messages were dropped "
-                    + "({} so far)", where, consumer.getDroppedCount());
-        }
+    /** Whether the adapter is closed (for {@link ClientErrors}). */
+    boolean isStopped() {
+        return isClosed();
+    }
+
+    /** Counts a client or server error (see {@link ClientErrors}). */
+    long countClientError() {
+        return clientErrors.incrementAndGet();
+    }
+
+    /** Records an error the client reported without changing the state. */
+    void clientError(Throwable error) {
+        recordError(error);
+    }
+
+    /** Hands an unrecoverable client error to the worker, off the client's own thread. */
+    void unexpectedLater(Throwable error) {
+        run("client", () -> unexpectedError("client", error));
     }
 }
