@@ -3,13 +3,13 @@ package org.feathers4j.sync.mongodb.internal;
 import java.util.function.BooleanSupplier;
 
 /** Waits that end early when the adapter closes. */
-public final class Pause {
+final class Pause {
 
     private Pause() {
     }
 
     /** Sleeps up to {@code ms}, waking every 100 ms to check {@code closed}. */
-    public static void unlessClosed(long ms, BooleanSupplier closed) {
+    static void unlessClosed(long ms, BooleanSupplier closed) {
         long end = System.nanoTime() + ms * 1_000_000L;
         while (!closed.getAsBoolean()) {
             long left = end - System.nanoTime();
