@@ -1,7 +1,6 @@
 package org.feathers4j.sync.mongodb.internal;
 
 import com.mongodb.MongoException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
 final class Publisher implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final int MAX_BATCH = 500;
     /** Duplicate-key repairs of one batch before it is failed (a counter that cannot be moved on). */
     private static final int MAX_COLLISIONS = 100;
@@ -64,8 +62,7 @@ final class Publisher implements Runnable {
         this.closed = closed;
         this.disconnected = disconnected;
         this.unexpected = unexpected;
-        this.backoff = Backoff.exponential(config.retryInterval(),
-                config.retryInterval().compareTo(MAX_BACKOFF) > 0 ? config.retryInterval() : MAX_BACKOFF);
+        this.backoff = Pause.afterErrors(config);
     }
 
     /** Queues one message; the future completes once it is written. */

@@ -6,7 +6,6 @@ import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class ReceiveLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiveLoop.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final long AWAIT_MS = 1_000;
     private static final int MISSING_QUERY_LIMIT = 1_000;
     /** Change stream errors meaning the resume token can no longer be used. */
@@ -85,8 +83,7 @@ final class ReceiveLoop implements Runnable {
         this.key = key;
         this.host = host;
         this.tracker = new SeqTracker(config.gapTimeout().toMillis(), System::nanoTime);
-        this.backoff = Backoff.exponential(config.retryInterval(),
-                config.retryInterval().compareTo(MAX_BACKOFF) > 0 ? config.retryInterval() : MAX_BACKOFF);
+        this.backoff = Pause.afterErrors(config);
     }
 
     @Override
