@@ -3,13 +3,13 @@ package org.feathers4j.sync.mongodb;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import org.feathers4j.sync.SyncTestApps;
+import org.feathers4j.sync.TcpProxy;
 
 /**
  * A MongoDB-compatible in-process server (de.bwaldvogel mongo-java-server, memory backend, oplog
  * on so that change streams work) — NOT MongoDB: it has no capped collections and ignores
- * tailable cursors. Bound to 127.0.0.1 on a free port, reached through a small TCP relay that a
+ * tailable cursors. Bound to 127.0.0.1 on a free port, reached through {@link TcpProxy}s that a
  * test can cut ({@link #cut()}) and restore ({@link #restore()}) on the same port to make an
  * outage in which the server keeps its data, as a network failure or a restarted mongod with its
  * data on disk would.
@@ -18,16 +18,16 @@ final class InProcessMongo implements AutoCloseable {
 
     private MongoServer server;
     private final int serverPort;
-    private final TcpRelay relay;
-    private final TcpRelay second;
+    private final TcpProxy relay;
+    private final TcpProxy second;
 
     InProcessMongo() throws IOException {
         server = newServer();
-        serverPort = freePort();
+        serverPort = SyncTestApps.freePort();
         server.bind("127.0.0.1", serverPort);
-        relay = new TcpRelay(freePort(), "127.0.0.1", serverPort);
+        relay = new TcpProxy("127.0.0.1", serverPort);
         relay.open();
-        second = new TcpRelay(freePort(), "127.0.0.1", serverPort);
+        second = new TcpProxy("127.0.0.1", serverPort);
         second.open();
     }
 
@@ -37,20 +37,20 @@ final class InProcessMongo implements AutoCloseable {
         return s;
     }
 
-    /** The connection string clients use (through the relay). */
+    /** The connection string clients use (through the proxy). */
     String uri(String database) {
-        return "mongodb://127.0.0.1:" + relay.port + "/" + database + "?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
+        return "mongodb://127.0.0.1:" + relay.port() + "/" + database + "?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
     }
 
     /** A second way to the same server, which {@link #cutSecond()} cuts alone (one instance's network fails). */
     String secondUri(String database) {
-        return "mongodb://127.0.0.1:" + second.port + "/" + database + "?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
+        return "mongodb://127.0.0.1:" + second.port() + "/" + database + "?serverSelectionTimeoutMS=3000&connectTimeoutMS=2000";
     }
 
     /** Cuts every connection and stops listening: an outage. The server keeps its data. */
     void cut() {
-        relay.close();
-        second.close();
+        relay.shut();
+        second.shut();
     }
 
     /** Listens again on the same ports. */
@@ -61,7 +61,7 @@ final class InProcessMongo implements AutoCloseable {
 
     /** Cuts the second way only. */
     void cutSecond() {
-        second.close();
+        second.shut();
     }
 
     /** Restores the second way. */
@@ -86,11 +86,5 @@ final class InProcessMongo implements AutoCloseable {
     public void close() {
         cut();
         server.shutdownNow();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

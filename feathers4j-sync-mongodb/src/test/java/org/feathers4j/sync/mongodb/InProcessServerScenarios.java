@@ -2,6 +2,7 @@ package org.feathers4j.sync.mongodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.SyncTestApps.record;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,9 +47,9 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
     @Test
     void anOutageLosesNothingAndDuplicatesNothing() throws Exception {
         Application a = readyApp(), b = readyApp();
-        Recorder ra = new Recorder(a, "created"), rb = new Recorder(b, "created");
+        List<Received> ra = record(a), rb = record(b);
         a.service("messages").create(Map.of("n", 0)).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 1);
 
         server.cut();
         try {
@@ -58,13 +60,12 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         } finally {
             server.restore();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data("created").size() == 6 && ra.data("created").size() == 6);
-        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> created(rb).size() == 6 && created(ra).size() == 6);
+        assertThat(created(rb)).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
         b.service("messages").create(Map.of("n", 6)).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> ra.data("created").size() == 7);
-        Thread.sleep(500); // anything delivered twice would show up by now
-        assertThat(rb.data("created")).hasSize(7);
-        assertThat(ra.data("created")).hasSize(7);
+        // anything delivered twice would show up within half a second
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(15))
+                .until(() -> created(ra).size() == 7 && created(rb).size() == 7);
         assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTED);
         assertThat(b.sync().counters().get("duplicates")).isZero();
         assertThat(a.sync().counters().get("reconnects")).isPositive();
@@ -75,9 +76,9 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         Application a = readyApp();
         Application b = app(o -> o.setUri(server.secondUri(database)));
         b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
-        Recorder rb = new Recorder(b, "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("n", 0)).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 1);
 
         server.cutSecond(); // B's network fails; A and the server carry on
         try {
@@ -85,16 +86,14 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
             for (int i = 1; i <= 5; i++) a.service("messages").create(Map.of("n", i)).join();
             // written to the server while B cannot read
             await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 6L);
-            assertThat(rb.data("created")).hasSize(1);
+            assertThat(created(rb)).hasSize(1);
         } finally {
             server.restoreSecond();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data("created").size() == 6);
-        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> created(rb).size() == 6);
+        assertThat(created(rb)).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).containsExactly(0, 1, 2, 3, 4, 5);
         a.service("messages").create(Map.of("n", 6)).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 7);
-        Thread.sleep(500);
-        assertThat(rb.data("created")).hasSize(7);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 7);
         Map<String, Long> c = b.sync().counters();
         assertThat(c.get("readersRecreated")).as("B's reader was recreated").isPositive();
         assertThat(c.get("resumeTokensLost")).isZero();
@@ -111,7 +110,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
     @Test
     void concurrentWritersLoseNothing() throws Exception {
         Application w1 = readyApp(), w2 = readyApp(), w3 = readyApp(), reader = readyApp();
-        Recorder r = new Recorder(reader, "created");
+        List<Received> r = record(reader);
         List<Thread> threads = new ArrayList<>();
         int perWriter = 100;
         for (Application w : List.of(w1, w2, w3)) {
@@ -126,14 +125,13 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
             t.start();
         }
         for (Thread t : threads) t.join(30_000);
-        await().atMost(Duration.ofSeconds(40)).until(() -> r.data("created").size() >= 3 * perWriter);
-        Thread.sleep(500);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(40)).until(() -> created(r).size() == 3 * perWriter);
         Set<String> distinct = new HashSet<>();
-        for (Object d : r.data("created")) distinct.add(((Map<?, ?>) d).get("w") + "/" + ((Map<?, ?>) d).get("i"));
-        assertThat(r.data("created")).hasSize(3 * perWriter);
+        for (Object d : created(r)) distinct.add(((Map<?, ?>) d).get("w") + "/" + ((Map<?, ?>) d).get("i"));
+        assertThat(created(r)).hasSize(3 * perWriter);
         assertThat(distinct).hasSize(3 * perWriter);
         Map<Object, List<Object>> byWriter = new HashMap<>();
-        for (Object d : r.data("created")) {
+        for (Object d : created(r)) {
             byWriter.computeIfAbsent(((Map<?, ?>) d).get("w"), k -> new ArrayList<>()).add(((Map<?, ?>) d).get("i"));
         }
         for (List<Object> sent : byWriter.values()) {
@@ -155,20 +153,19 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         } finally {
             server.restore();
         }
-        Thread.sleep(500);
-        assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> a.sync().state() == SyncState.FAILED);
     }
 
     @Test
     void aThrowingListenerDoesNotStopTheReader() {
         Application a = readyApp(), b = readyApp();
-        Recorder rb = new Recorder(b, "created");
+        List<Received> rb = record(b);
         b.service("messages").on("created", (d, c) -> {
             if ("boom".equals(((Map<?, ?>) d).get("text"))) throw new IllegalStateException("listener failure (expected by the test)");
         });
         a.service("messages").create(Map.of("text", "boom")).join();
         a.service("messages").create(Map.of("text", "fine")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").stream()
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).stream()
                 .anyMatch(d -> "fine".equals(((Map<?, ?>) d).get("text"))));
         assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
     }
@@ -183,7 +180,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
                 b = app(o -> o.option("max", 20).option("gapTimeout", 1_000));
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
         b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
-        Recorder rb = new Recorder(b, "created");
+        List<Received> rb = record(b);
         for (int i = 0; i < 100; i++) a.service("messages").create(Map.of("n", i)).join();
         await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().counters().get("published") == 100L);
         long docs = db().getCollection("events").countDocuments();
@@ -191,9 +188,9 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         // every message is received or, if trimmed before this reader saw it, counted as given up
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Map<String, Long> c = b.sync().counters();
-            return rb.data("created").size() + c.get("gapsGivenUp") == 100;
+            return created(rb).size() + c.get("gapsGivenUp") == 100;
         });
-        assertThat(rb.data("created")).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).doesNotHaveDuplicates();
+        assertThat(created(rb)).extracting(d -> (Object) ((Map<?, ?>) d).get("n")).doesNotHaveDuplicates();
     }
 
     @Test
@@ -204,8 +201,8 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         try {
             a = app(o -> { });
             b = app(o -> { });
-            Thread.sleep(500);
-            assertThat(a.sync().state()).isEqualTo(SyncState.CONNECTING);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> a.sync().state() == SyncState.CONNECTING);
             assertThat(a.sync().ready()).isNotDone();
             early = a.service("messages").create(Map.of("text", "while down"));
             early.join(); // the service call itself never waits for the broker
@@ -214,9 +211,9 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         }
         a.sync().ready().orTimeout(30, TimeUnit.SECONDS).join();
         b.sync().ready().orTimeout(30, TimeUnit.SECONDS).join();
-        Recorder ra = new Recorder(a, "created"), rb = new Recorder(b, "created");
+        List<Received> ra = record(a), rb = record(b);
         a.service("messages").create(Map.of("text", "after")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").stream()
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).stream()
                 .anyMatch(d -> "after".equals(((Map<?, ?>) d).get("text"))));
         assertThat(a.sync().counters().get("bufferDropped")).isZero();
         assertThat(ra).isNotNull();
@@ -225,9 +222,9 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
     @Test
     void aServerThatLostItsDataIsReadAgain() throws Exception {
         Application a = readyApp(), b = readyApp();
-        Recorder rb = new Recorder(b, "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("text", "before")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 1);
 
         server.restartLosingData(); // every collection, the counter and the change history are gone
         await().atMost(Duration.ofSeconds(30)).until(() -> a.sync().state() == SyncState.CONNECTED
@@ -235,7 +232,7 @@ abstract class InProcessServerScenarios extends MongoSyncScenarios {
         // keep publishing until events flow again: readers may come back a moment after writers
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             a.service("messages").create(Map.of("text", "after")).join();
-            return rb.data("created").stream().anyMatch(d -> "after".equals(((Map<?, ?>) d).get("text")));
+            return created(rb).stream().anyMatch(d -> "after".equals(((Map<?, ?>) d).get("text")));
         });
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.sync.LogCapture;
+import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
@@ -77,11 +78,14 @@ class MongoFailureTest {
     void aMissingClassOnTheReceiveThreadFailsTheAdapterVisibly() {
         MongoDatabase real = client.getDatabase("failures");
         MongoDatabase db = failing(MongoDatabase.class, real, "listCollections", passTo(real));
-        adapter = MongoSyncAdapter.using(db, options());
+        SyncOptions options = options();
+        adapter = MongoSync.adapter(db, options, MongoSyncConfig.from(options));
         try (LogCapture log = LogCapture.start()) {
             var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             adapter.start(m -> { });
             assertFailedVisibly(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(10));
+            assertThat(adapter.lastError()).isInstanceOfSatisfying(SyncException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SyncException.Reason.INCOMPATIBLE_CLASSPATH));
             await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
             assertThat(buffered).isCompletedExceptionally();
         }
@@ -101,12 +105,14 @@ class MongoFailureTest {
             }
             return r;
         });
-        adapter = MongoSyncAdapter.using(db, options);
+        adapter = MongoSync.adapter(db, options, MongoSyncConfig.from(options));
         try (LogCapture log = LogCapture.start()) {
             adapter.start(m -> { });
             await().atMost(Duration.ofSeconds(10)).until(() -> adapter.state() == SyncState.CONNECTED);
             var f = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             assertFailedAfterReady(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(10));
+            assertThat(adapter.lastError()).isInstanceOfSatisfying(SyncException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SyncException.Reason.INCOMPATIBLE_CLASSPATH));
             await().atMost(Duration.ofSeconds(2)).until(f::isDone); // failed just after the state is set
             assertThat(f).isCompletedExceptionally();
         }

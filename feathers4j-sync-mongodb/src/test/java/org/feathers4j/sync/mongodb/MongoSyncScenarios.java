@@ -2,6 +2,7 @@ package org.feathers4j.sync.mongodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.SyncTestApps.record;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -14,7 +15,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -22,17 +22,15 @@ import java.util.stream.IntStream;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.feathers4j.Application;
-import org.feathers4j.HookContext;
-import org.feathers4j.Method;
-import org.feathers4j.Params;
 import org.feathers4j.SyncState;
-import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncAdapterContract;
 import org.feathers4j.sync.GzipJsonSerializer;
 import org.feathers4j.sync.JsonSyncSerializer;
 import org.feathers4j.sync.SyncMessage;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncTestApps;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,14 +70,6 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         }
     }
 
-    /** A chat service that also emits the custom event {@code typing}. */
-    static final class Chat extends MemoryService {
-        @Override
-        public List<String> events() {
-            return List.of("typing");
-        }
-    }
-
     @Override
     protected SyncOptions options(String key) {
         return options().key(key);
@@ -93,8 +83,7 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     protected Application app(Consumer<SyncOptions> customize) {
         SyncOptions o = options();
         customize.accept(o);
-        Application app = new Application();
-        app.use("messages", new Chat());
+        Application app = SyncTestApps.app();
         app.configure(Sync.of(o));
         apps.add(app);
         return app;
@@ -112,35 +101,9 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         return c.getDatabase(database);
     }
 
-    /** Records (event, data, context) of a service's events. */
-    protected static final class Recorder {
-        final List<Object[]> seen = new CopyOnWriteArrayList<>();
-
-        Recorder(Application app, String... events) {
-            for (String e : events) app.service("messages").on(e, (data, ctx) -> seen.add(new Object[] {e, data, ctx}));
-        }
-
-        List<Object> data(String event) {
-            List<Object> out = new ArrayList<>();
-            for (Object[] s : seen) if (s[0].equals(event)) out.add(s[1]);
-            return out;
-        }
-
-        List<HookContext> contexts(String event) {
-            List<HookContext> out = new ArrayList<>();
-            for (Object[] s : seen) if (s[0].equals(event)) out.add((HookContext) s[2]);
-            return out;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object field(Object data, String name) {
-        return ((Map<String, Object>) data).get(name);
+    /** The data of the {@code created} events among those recorded, in arrival order. */
+    static List<Map<String, Object>> created(List<Received> received) {
+        return SyncTestApps.data(received.stream().filter(r -> "created".equals(r.event())).toList());
     }
 
     @Test
@@ -148,10 +111,10 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         Application a = app(o -> o.serializer(new GzipJsonSerializer())), b = app(o -> o.serializer(new GzipJsonSerializer()));
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
         b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
-        Recorder rb = new Recorder(b, "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("text", "zipped ü")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
-        assertThat(field(rb.data("created").get(0), "text")).isEqualTo("zipped ü");
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 1);
+        assertThat(created(rb).get(0).get("text")).isEqualTo("zipped ü");
         // what is stored is the serializer's bytes (gzip magic), not text
         Document stored = db().getCollection("events").find(new Document("key", "feathers-sync")).first();
         byte[] bytes = ((Binary) stored.get("payload")).getData();
@@ -162,9 +125,9 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     @Test
     void malformedDocumentsAreDroppedAndCounted() {
         Application a = readyApp(), b = readyApp();
-        Recorder rb = new Recorder(b, "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("text", "before the junk")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 1);
         MongoDatabase db = db();
         // documents written by someone else, each taking a seq from the counter as writers do
         insertRaw(db, new Document("key", "feathers-sync").append("payload", "a string, not binary"));
@@ -172,8 +135,8 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         insertRaw(db, new Document("key", "feathers-sync").append("payload", new Binary("{not json".getBytes())));
         a.service("messages").create(Map.of("text", "after the junk")).join();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 2);
-        assertThat(field(rb.data("created").get(1), "text")).isEqualTo("after the junk");
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 2);
+        assertThat(created(rb).get(1).get("text")).isEqualTo("after the junk");
         await().atMost(Duration.ofSeconds(5)).until(() -> b.sync().counters().get("malformed") == 2L);
         assertThat(b.sync().counters()).containsEntry("malformed", 2L).containsEntry("dropped", 1L);
         assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
@@ -197,7 +160,7 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     @Test
     void aCounterBehindTheCollectionIsRepairedWithoutLossOrRepeat() throws Exception {
         Application a = readyApp(), b = readyApp();
-        Recorder rb = firstEventFromAToB(a, b);
+        List<Received> rb = firstEventFromAToB(a, b);
         MongoDatabase db = db();
         long seq = ((Number) db.getCollection("events.seq").find().first().get("seq")).longValue();
         Object epoch = db.getCollection("events.seq").find().first().get("epoch");
@@ -211,9 +174,9 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
         for (int i = 1; i <= 20; i++) calls.add(a.service("messages").create(Map.of("n", i)));
         calls.forEach(CompletableFuture::join);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() >= 21);
-        Thread.sleep(500); // anything delivered twice would show up by now
-        assertThat(rb.data("created")).extracting(d -> field(d, "n"))
+        // anything delivered twice would show up within half a second
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 21);
+        assertThat(created(rb)).extracting(d -> d.get("n"))
                 .containsExactlyElementsOf(IntStream.rangeClosed(0, 20).boxed().toList());
         assertThat(a.sync().counters().get("publishRetries")).as("the collisions were repaired").isPositive();
         assertThat(a.sync().counters().get("sendFailed")).isZero();
@@ -227,7 +190,7 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     @Test
     void aSendersMessagesStayInOrderWhenAnotherWritersSeqShowsUpFirst() throws Exception {
         Application a = readyApp(), b = readyApp();
-        Recorder rb = firstEventFromAToB(a, b);
+        List<Received> rb = firstEventFromAToB(a, b);
         MongoDatabase db = db();
         Document counter = db.getCollection("events.seq").findOneAndUpdate(new Document("_id", "events"),
                 new Document("$inc", new Document("seq", 3L)),
@@ -242,15 +205,15 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
                 eventDoc(top - 2, epoch, "feathers-sync", json.serialize(new SyncMessage("created", "messages", Map.of("n", 1), Map.of(), "writer-w", 1L))),
                 eventDoc(top, epoch, "feathers-sync", json.serialize(new SyncMessage("created", "messages", Map.of("n", 2), Map.of(), "writer-w", 2L)))));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() >= 3);
-        assertThat(rb.data("created")).extracting(d -> field(d, "n")).containsExactly(0, 1, 2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() >= 3);
+        assertThat(created(rb)).extracting(d -> d.get("n")).containsExactly(0, 1, 2);
     }
 
     /** Records B's {@code created} events once A's first one, {@code {n: 0}}, has reached B (the counter exists then). */
-    private static Recorder firstEventFromAToB(Application a, Application b) {
-        Recorder rb = new Recorder(b, "created");
+    private static List<Received> firstEventFromAToB(Application a, Application b) {
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("n", 0)).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 1);
         return rb;
     }
 
@@ -263,14 +226,14 @@ abstract class MongoSyncScenarios extends SyncAdapterContract {
     void anExistingDatabaseIsUsedAndLeftOpen() {
         MongoClient client = MongoClients.create(uri(database));
         clients.add(client);
-        Application a = new Application().use("messages", new Chat());
+        Application a = SyncTestApps.app();
         a.configure(MongoSync.with(client.getDatabase(database), options().setUri(null)));
         apps.add(a);
         Application b = readyApp();
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
-        Recorder rb = new Recorder(b, "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("text", "via given db")).join();
-        await().atMost(Duration.ofSeconds(15)).until(() -> rb.data("created").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> created(rb).size() == 1);
         a.sync().close().orTimeout(10, TimeUnit.SECONDS).join();
         // the client we gave is still usable
         assertThat(client.getDatabase(database).getCollection("events").countDocuments()).isPositive();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.mongodb.ConnectionString;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The scenarios against a real MongoDB server, given by the environment variable
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
  * Without it these tests are reported as SKIPPED, never as passed: no MongoDB server can be
  * installed on the machines this project is built on, so CI here does not run them.
  */
+@Tag("broker")
 abstract class RealMongoDbScenarios extends MongoSyncScenarios {
 
     static final String ENV = "FEATHERS4J_MONGODB_URI";

@@ -7,6 +7,7 @@ import org.feathers4j.Application;
 import org.feathers4j.SyncState;
 import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +46,8 @@ class TailableOnInProcessServerTest {
                         .withMessageContaining("collection 'events' in database 'plain' exists and is not capped")
                         .withMessageContaining("use mechanism 'polling' or 'change-stream'");
                 assertThat(app.sync().state()).isEqualTo(SyncState.FAILED);
+                assertThat(app.sync().lastError()).isInstanceOfSatisfying(SyncException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SyncException.Reason.CONFIGURATION));
             } finally {
                 app.sync().close().join();
             }
@@ -60,6 +63,8 @@ class TailableOnInProcessServerTest {
                     .withMessageContaining("cannot create the capped collection 'events'")
                     .withMessageContaining("use mechanism 'polling'");
             assertThat(app.sync().state()).isEqualTo(SyncState.FAILED);
+            assertThat(app.sync().lastError()).isInstanceOfSatisfying(SyncException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SyncException.Reason.CONFIGURATION));
             // events still reach this instance's own listeners rather than being lost
             java.util.List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             app.service("messages").on("created", (d, c) -> seen.add(d));

@@ -21,6 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.Binary;
+import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncException.Reason;
 import org.feathers4j.sync.mongodb.MongoSyncConfig;
 
 /**
@@ -28,10 +30,10 @@ import org.feathers4j.sync.mongodb.MongoSyncConfig;
  * {@code {_id: <seq, long>, epoch: <counter epoch>, key: <sync key>, at: <date>, payload: <binary>}};
  * the counter document in {@code <collection>.seq} is {@code {_id: <collection>, seq, epoch}}.
  */
-public final class EventStore {
+final class EventStore {
 
     /** Field names of an event document. */
-    public static final String ID = "_id", EPOCH = "epoch", KEY = "key", AT = "at", PAYLOAD = "payload";
+    static final String ID = "_id", EPOCH = "epoch", KEY = "key", AT = "at", PAYLOAD = "payload";
 
     private static final int NAMESPACE_EXISTS = 48;
 
@@ -41,14 +43,14 @@ public final class EventStore {
     private final MongoCollection<Document> counters;
 
     /** The last of the seqs allocated from the counter in one step, with the counter's epoch. */
-    public record Allocation(long seq, String epoch) {
+    record Allocation(long seq, String epoch) {
     }
 
     /** The counter as it stands, or {@code null} fields when it does not exist yet. */
-    public record CounterState(long seq, String epoch) {
+    record CounterState(long seq, String epoch) {
     }
 
-    public EventStore(MongoDatabase db, MongoSyncConfig config) {
+    EventStore(MongoDatabase db, MongoSyncConfig config) {
         this.db = db;
         this.config = config;
         this.events = db.getCollection(config.collection());
@@ -56,7 +58,7 @@ public final class EventStore {
     }
 
     /** The event collection. */
-    public MongoCollection<Document> events() {
+    MongoCollection<Document> events() {
         return events;
     }
 
@@ -65,9 +67,10 @@ public final class EventStore {
      * {@code tailable} (created with {@code size}/{@code max} when missing), plain with a TTL
      * index otherwise.
      *
-     * @throws NotCappedException if {@code tailable} finds a non-capped collection of that name
+     * @throws SyncException reason {@code CONFIGURATION} if {@code tailable} finds a non-capped collection of
+     *         that name, or cannot create a capped one
      */
-    public void prepare() {
+    void prepare() {
         if (config.mechanism() == MongoSyncConfig.Mechanism.TAILABLE) {
             Boolean capped = isCapped();
             if (capped == null) {
@@ -80,7 +83,7 @@ public final class EventStore {
                     throw e; // an election: try again
                 } catch (MongoCommandException e) {
                     if (e.getErrorCode() != NAMESPACE_EXISTS) {
-                        throw new NotCappedException("cannot create the capped collection '" + config.collection()
+                        throw MongoErrors.of(Reason.CONFIGURATION, "cannot create the capped collection '" + config.collection()
                                 + "' that mechanism 'tailable' needs: " + e.getErrorMessage() + " (code " + e.getErrorCode()
                                 + "). On a MongoDB-compatible service without capped collections use mechanism "
                                 + "'polling' (or 'change-stream' where change streams are supported)", e);
@@ -89,7 +92,7 @@ public final class EventStore {
                 }
             }
             if (!Boolean.TRUE.equals(capped)) {
-                throw new NotCappedException("collection '" + config.collection() + "' in database '" + db.getName()
+                throw MongoErrors.of(Reason.CONFIGURATION, "collection '" + config.collection() + "' in database '" + db.getName()
                         + "' exists and is not capped, so a tailable cursor cannot read it. Drop it, choose another "
                         + "'collection', or use mechanism 'polling' or 'change-stream'");
             }
@@ -116,7 +119,7 @@ public final class EventStore {
     }
 
     /** The counter now; seq 0 and epoch {@code null} if it does not exist yet. */
-    public CounterState counter() {
+    CounterState counter() {
         Document d = counters.find(new Document(ID, config.collection())).first();
         if (d == null) return new CounterState(0, null);
         Object seq = d.get("seq");
@@ -124,7 +127,7 @@ public final class EventStore {
     }
 
     /** Allocates the next {@code n} seqs (creating the counter, with a new epoch, if missing). */
-    public Allocation allocate(int n) {
+    Allocation allocate(int n) {
         Document d;
         try {
             d = findAndIncrement(n);
@@ -143,7 +146,7 @@ public final class EventStore {
     }
 
     /** Inserts event documents, in order, with the seqs that end at {@code last}. */
-    public void insertMany(Allocation last, String key, List<byte[]> payloads) {
+    void insertMany(Allocation last, String key, List<byte[]> payloads) {
         long seq = last.seq() - payloads.size() + 1;
         Date now = new Date();
         List<Document> docs = new ArrayList<>(payloads.size());
@@ -159,7 +162,7 @@ public final class EventStore {
      * After an insert failed on a duplicate {@code _id} (the counter was reset while old documents
      * remain), moves the counter past the highest seq in the collection.
      */
-    public void repairCounter() {
+    void repairCounter() {
         Document top = events.find().sort(new Document(ID, -1)).limit(1).first();
         if (top != null && top.get(ID) instanceof Number n) {
             counters.updateOne(new Document(ID, config.collection()), new Document("$max", new Document("seq", n.longValue())));
@@ -167,12 +170,12 @@ public final class EventStore {
     }
 
     /** Deletes the documents more than {@code max} seqs behind {@code seq} (non-capped collections). */
-    public void trim(long seq, long max) {
+    void trim(long seq, long max) {
         if (seq > max) events.deleteMany(new Document(ID, new Document("$lte", seq - max)));
     }
 
     /** Whether an error is a duplicate key error (of a single write, or of every failed write in a bulk). */
-    public static boolean isDuplicateKey(RuntimeException e) {
+    static boolean isDuplicateKey(RuntimeException e) {
         if (e instanceof MongoWriteException w) return w.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
         if (e instanceof MongoBulkWriteException b) {
             return !b.getWriteErrors().isEmpty() && b.getWriteConcernError() == null && b.getWriteErrors().stream()
@@ -186,21 +189,10 @@ public final class EventStore {
      * How many documents of a failed {@link #insertMany} were written before the error: the
      * insert is ordered, so everything before the first failed index is in the collection.
      */
-    public static int writtenBefore(RuntimeException e) {
+    static int writtenBefore(RuntimeException e) {
         if (e instanceof MongoBulkWriteException b && !b.getWriteErrors().isEmpty()) {
             return b.getWriteErrors().stream().mapToInt(w -> w.getIndex()).min().orElse(0);
         }
         return 0;
-    }
-
-    /** A non-capped collection where a capped one is needed: retrying cannot fix it. */
-    public static final class NotCappedException extends IllegalStateException {
-        NotCappedException(String message) {
-            super(message);
-        }
-
-        NotCappedException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

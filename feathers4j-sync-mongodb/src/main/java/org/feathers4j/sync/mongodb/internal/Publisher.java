@@ -1,12 +1,6 @@
 package org.feathers4j.sync.mongodb.internal;
 
-import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoException;
-import com.mongodb.MongoNodeIsRecoveringException;
-import com.mongodb.MongoNotPrimaryException;
-import com.mongodb.MongoSecurityException;
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.mongodb.MongoSyncConfig;
+import org.feathers4j.sync.spi.support.Backoff;
+import org.feathers4j.sync.spi.support.SyncFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +21,13 @@ import org.slf4j.LoggerFactory;
  * the counter in one step per batch and inserts them with one ordered {@code insertMany}, so a
  * burst costs two round trips per batch rather than per message. A batch that fails on a network
  * error is retried, with newly allocated seqs, until it is written or the adapter closes (a message
- * written twice because a reply was lost is dropped by sync's {@code (origin, seq)} check); any
- * other error fails the batch's futures.
+ * written twice because a reply was lost is dropped by sync's {@code (origin, seq)} check), waiting
+ * {@code retryInterval}, then twice as long, up to 5 s ({@link Backoff}); any other error fails the
+ * batch's futures with a {@link SyncException}.
  */
-public final class Publisher implements Runnable {
+final class Publisher implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
-    private static final long MAX_BACKOFF_MS = 5_000;
     private static final int MAX_BATCH = 500;
     /** Duplicate-key repairs of one batch before it is failed (a counter that cannot be moved on). */
     private static final int MAX_COLLISIONS = 100;
@@ -47,6 +44,7 @@ public final class Publisher implements Runnable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
+    private final Backoff backoff;
     private long lastTrimmedSeq;
     private boolean prepared;
 
@@ -56,18 +54,19 @@ public final class Publisher implements Runnable {
      * @param unexpected   called with what a write threw unexpectedly (an Error, a bug); the adapter
      *                     logs it and fails if retrying cannot fix it
      */
-    public Publisher(EventStore store, MongoSyncConfig config, String key, BooleanSupplier closed,
-                     Consumer<Throwable> disconnected, Consumer<Throwable> unexpected) {
+    Publisher(EventStore store, MongoSyncConfig config, String key, BooleanSupplier closed,
+              Consumer<Throwable> disconnected, Consumer<Throwable> unexpected) {
         this.store = store;
         this.config = config;
         this.key = key;
         this.closed = closed;
         this.disconnected = disconnected;
         this.unexpected = unexpected;
+        this.backoff = Pause.afterErrors(config);
     }
 
     /** Queues one message; the future completes once it is written. */
-    public CompletableFuture<Void> submit(byte[] message) {
+    CompletableFuture<Void> submit(byte[] message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Pending(message, done));
         if (closed.getAsBoolean()) failQueued();
@@ -89,9 +88,10 @@ public final class Publisher implements Runnable {
                 break;
             } catch (Throwable e) {
                 LOG.error("mongodb sync: unexpected error while writing; {} message(s) failed", batch.size(), e);
-                for (Pending p : batch) p.done().completeExceptionally(e);
-                unexpected.accept(e); // state and last error; a LinkageError fails the adapter
-                if (org.feathers4j.sync.spi.support.SyncFailures.isUnrecoverable(e)) break;
+                SyncException failure = MongoErrors.toSyncException(e);
+                fail(batch, failure);
+                unexpected.accept(failure); // state and last error; a LinkageError fails the adapter
+                if (SyncFailures.isUnrecoverable(e)) break;
             } finally {
                 batch.clear();
             }
@@ -100,13 +100,13 @@ public final class Publisher implements Runnable {
     }
 
     private void write(List<Pending> batch) {
-        long backoff = config.retryInterval().toMillis();
+        int attempt = 0;
         List<byte[]> messages = new ArrayList<>(batch.size());
         for (Pending p : batch) messages.add(p.message());
         int collisions = 0;
         while (true) {
             if (closed.getAsBoolean()) {
-                fail(batch, new IllegalStateException("mongodb sync adapter closed before the message was written"));
+                fail(batch, MongoErrors.closedBeforeWritten(null));
                 return;
             }
             try {
@@ -125,7 +125,7 @@ public final class Publisher implements Runnable {
                     // atomic $inc handed one seq out twice): move it on and write what is left
                     // (the insert is ordered: what came before the failed document is written)
                     if (++collisions > MAX_COLLISIONS) {
-                        throw new IllegalStateException("the seq counter of collection '" + config.collection()
+                        throw MongoErrors.of(SyncException.Reason.INTERNAL, "the seq counter of collection '" + config.collection()
                                 + "' keeps colliding with existing documents after " + MAX_COLLISIONS + " repairs", e);
                     }
                     int written = EventStore.writtenBefore(e);
@@ -138,27 +138,29 @@ public final class Publisher implements Runnable {
                 for (Pending p : batch) p.done().complete(null);
                 trim(last.seq());
                 return;
-            } catch (MongoSecurityException | EventStore.NotCappedException e) {
-                fail(batch, e);
-                return;
             } catch (RuntimeException e) {
                 if (closed.getAsBoolean()) {
-                    fail(batch, new IllegalStateException("mongodb sync adapter closed before the message was written", e));
+                    fail(batch, MongoErrors.closedBeforeWritten(e));
                     return;
                 }
-                if (!isTransient(e)) {
-                    LOG.error("mongodb sync: {} message(s) could not be written: {}", batch.size(), e.getMessage());
-                    fail(batch, e);
+                SyncException failure = MongoErrors.toSyncException(e);
+                if (!MongoErrors.isTransient(e)) {
+                    // refused credentials or a non-capped collection go without saying: the reader fails the adapter
+                    if (failure.reason() != SyncException.Reason.AUTHENTICATION
+                            && failure.reason() != SyncException.Reason.CONFIGURATION) {
+                        LOG.error("mongodb sync: {} message(s) could not be written: {}", batch.size(), e.getMessage());
+                    }
+                    fail(batch, failure);
                     return;
                 }
                 long n = retries.incrementAndGet();
                 prepared = false;
-                disconnected.accept(e);
+                disconnected.accept(failure);
+                long wait = backoff.delay(Math.min(++attempt, 30)).toMillis();
                 if (n <= 10 || n % 100 == 0) {
-                    LOG.warn("mongodb sync: writing {} message(s) failed ({}); retrying in {} ms", batch.size(), e, backoff);
+                    LOG.warn("mongodb sync: writing {} message(s) failed ({}); retrying in {} ms", batch.size(), e, wait);
                 }
-                Pause.unlessClosed(backoff, closed);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                Pause.unlessClosed(wait, closed);
             }
         }
     }
@@ -181,28 +183,19 @@ public final class Publisher implements Runnable {
     }
 
     /** Fails whatever is still queued (the adapter closed). */
-    public void failQueued() {
+    void failQueued() {
         List<Pending> rest = new ArrayList<>();
         queue.drainTo(rest);
-        fail(rest, new IllegalStateException("mongodb sync adapter closed before the message was written"));
-    }
-
-    /** Whether an error may pass by itself (network, election, pool cleared). */
-    public static boolean isTransient(RuntimeException e) {
-        if (e instanceof MongoSocketException || e instanceof MongoTimeoutException || e instanceof MongoNotPrimaryException
-                || e instanceof MongoNodeIsRecoveringException || e instanceof MongoConnectionPoolClearedException) {
-            return true;
-        }
-        return e instanceof MongoException m && (m.hasErrorLabel("RetryableWriteError") || m.hasErrorLabel("TransientTransactionError"));
+        fail(rest, MongoErrors.closedBeforeWritten(null));
     }
 
     /** Write attempts repeated after an error. */
-    public long retries() {
+    long retries() {
         return retries.get();
     }
 
     /** Batches written. */
-    public long batches() {
+    long batches() {
         return batches.get();
     }
 }

@@ -2,7 +2,6 @@ package org.feathers4j.sync.mongodb.internal;
 
 import com.mongodb.CursorType;
 import com.mongodb.MongoCommandException;
-import com.mongodb.MongoSecurityException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
@@ -15,8 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.types.Binary;
+import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncException.Reason;
 import org.feathers4j.sync.mongodb.MongoSyncConfig;
-import org.feathers4j.sync.spi.support.SyncFailures;
+import org.feathers4j.sync.spi.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,19 +26,19 @@ import org.slf4j.LoggerFactory;
  * hands payloads of its key to the adapter, and recovers from every error by starting again from
  * where it stopped (the last seq seen, or the change stream's resume token). It never lets an
  * exception end the thread; only {@link Host#isClosed()} or an error that retrying cannot fix
- * ({@link Host#failed}) ends it.
+ * ({@link Host#failed}) ends it. After an error it waits {@code retryInterval}, then twice as long,
+ * up to 5 s ({@link Backoff}). What it reports to its host is a {@link SyncException}.
  */
-public final class ReceiveLoop implements Runnable {
+final class ReceiveLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiveLoop.class);
-    private static final long MAX_BACKOFF_MS = 5_000;
     private static final long AWAIT_MS = 1_000;
     private static final int MISSING_QUERY_LIMIT = 1_000;
     /** Change stream errors meaning the resume token can no longer be used. */
     private static final java.util.Set<Integer> TOKEN_LOST = java.util.Set.of(260, 280, 286);
 
     /** What the loop needs from its adapter. */
-    public interface Host {
+    interface Host {
         /** Whether the adapter was closed. */
         boolean isClosed();
 
@@ -45,10 +46,10 @@ public final class ReceiveLoop implements Runnable {
         void healthy();
 
         /** The connection is lost; the loop retries. */
-        void disconnected(Throwable cause);
+        void disconnected(SyncException cause);
 
         /** An error retrying cannot fix: the loop ends. */
-        void failed(Throwable cause);
+        void failed(SyncException cause);
 
         /** One received payload of this adapter's key. */
         void deliver(byte[] payload);
@@ -59,6 +60,7 @@ public final class ReceiveLoop implements Runnable {
     private final String key;
     private final Host host;
     private final SeqTracker tracker;
+    private final Backoff backoff;
 
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
@@ -75,17 +77,18 @@ public final class ReceiveLoop implements Runnable {
     private int resumeRefusals;
     private long epochCheckedAt;
 
-    public ReceiveLoop(EventStore store, MongoSyncConfig config, String key, Host host) {
+    ReceiveLoop(EventStore store, MongoSyncConfig config, String key, Host host) {
         this.store = store;
         this.config = config;
         this.key = key;
         this.host = host;
         this.tracker = new SeqTracker(config.gapTimeout().toMillis(), System::nanoTime);
+        this.backoff = Pause.afterErrors(config);
     }
 
     @Override
     public void run() {
-        long backoff = config.retryInterval().toMillis();
+        int errorsInARow = 0;
         boolean hadError = false;
         long preparedAt = 0;
         boolean prepared = false;
@@ -104,31 +107,29 @@ public final class ReceiveLoop implements Runnable {
                     case CHANGE_STREAM -> watch();
                     case POLLING -> poll();
                 }
-                backoff = config.retryInterval().toMillis();
+                errorsInARow = 0;
                 hadError = false;
-            } catch (EventStore.NotCappedException | MongoSecurityException e) {
-                if (!host.isClosed()) host.failed(e);
-                return;
             } catch (MongoCommandException e) {
                 if (host.isClosed()) return;
-                if (e.getErrorCode() == 13) { // Unauthorized: the user lacks a role; retrying will not help
-                    host.failed(new IllegalStateException("mongodb sync: not authorized to read or set up collection '"
+                if (e.getErrorCode() == MongoErrors.UNAUTHORIZED) { // the user lacks a role; retrying will not help
+                    host.failed(MongoErrors.of(Reason.AUTHORIZATION, "mongodb sync: not authorized to read or set up collection '"
                             + config.collection() + "': " + e.getErrorMessage(), e));
                     return;
                 }
                 if (isUnsupported(e)) {
-                    host.failed(new IllegalStateException("mongodb sync mechanism '" + config.mechanism().optionValue()
+                    host.failed(MongoErrors.of(Reason.CONFIGURATION, "mongodb sync mechanism '" + config.mechanism().optionValue()
                             + "' is not supported by this server: " + e.getErrorMessage(), e));
                     return;
                 }
                 if (!onError(e)) return;
                 hadError = true;
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                sleep(backoff.delay(Math.min(++errorsInARow, 30)).toMillis());
             } catch (Throwable e) {
                 if (host.isClosed()) return;
-                if (SyncFailures.isUnrecoverable(e)) { // a missing class fails every time: no point reading again
-                    host.failed(e);
+                SyncException failure = MongoErrors.toSyncException(e);
+                // a missing class fails every time, refused credentials or a non-capped collection too: no point reading again
+                if (!failure.isRetryable()) {
+                    host.failed(failure);
                     return;
                 }
                 if (e instanceof Error err && !(err instanceof StackOverflowError)) {
@@ -136,8 +137,7 @@ public final class ReceiveLoop implements Runnable {
                 }
                 if (!onError(e)) return;
                 hadError = true;
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+                sleep(backoff.delay(Math.min(++errorsInARow, 30)).toMillis());
             }
         }
     }
@@ -152,11 +152,11 @@ public final class ReceiveLoop implements Runnable {
     private boolean onError(Throwable e) {
         long n = receiveErrors.incrementAndGet();
         if (!config.recreate() && started) {
-            host.failed(new IllegalStateException("mongodb sync: the " + config.mechanism().optionValue()
+            host.failed(MongoErrors.of(Reason.CONFIGURATION, "mongodb sync: the " + config.mechanism().optionValue()
                     + " reader failed and option 'recreate' is false: " + e.getMessage(), e));
             return false;
         }
-        host.disconnected(e);
+        host.disconnected(MongoErrors.toSyncException(e));
         if (n <= 10 || n % 100 == 0) {
             LOG.warn("mongodb sync receiver: {} ({} error(s) so far); reading again from {}", e.toString(), n, where());
         }
@@ -363,7 +363,7 @@ public final class ReceiveLoop implements Runnable {
     }
 
     /** The receiver's counters. */
-    public void counters(Map<String, Long> out) {
+    void counters(Map<String, Long> out) {
         out.put("malformed", malformed.get());
         out.put("receiveDuplicates", duplicates.get());
         out.put("staleDocuments", stale.get());

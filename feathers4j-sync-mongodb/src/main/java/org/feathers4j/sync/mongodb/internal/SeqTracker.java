@@ -31,10 +31,10 @@ import java.util.function.LongSupplier;
  * </ul>
  * Not thread-safe: one reader thread owns it.
  */
-public final class SeqTracker {
+final class SeqTracker {
 
     /** What to do with a document. */
-    public enum Verdict {
+    enum Verdict {
         /** Not seen before: deliver it. */
         NEW,
         /** A seq that had been given up, arriving after all: deliver it (counted as late). */
@@ -66,13 +66,13 @@ public final class SeqTracker {
      * @param gapTimeoutMillis how long a missing seq is waited for before it is given up
      * @param nanoClock        the clock ({@link System#nanoTime} outside tests)
      */
-    public SeqTracker(long gapTimeoutMillis, LongSupplier nanoClock) {
+    SeqTracker(long gapTimeoutMillis, LongSupplier nanoClock) {
         this.gapTimeoutNanos = gapTimeoutMillis * 1_000_000L;
         this.nanoClock = nanoClock;
     }
 
     /** Starts (again) from this point: every seq above {@code floor} of {@code epoch} is new. */
-    public void reset(String epoch, long floor) {
+    void reset(String epoch, long floor) {
         if (this.epoch != null && !this.epoch.equals(epoch)) retire(this.epoch);
         this.epoch = epoch;
         this.floor = floor;
@@ -97,7 +97,7 @@ public final class SeqTracker {
      * @param docEpoch the document's counter epoch ({@code null} for a document without one)
      * @param seq      the document's seq
      */
-    public Verdict accept(String docEpoch, long seq) {
+    Verdict accept(String docEpoch, long seq) {
         if (docEpoch != null && !docEpoch.equals(epoch)) {
             if (retired.contains(docEpoch)) return Verdict.STALE;
             if (epoch != null) epochChanges++;
@@ -141,7 +141,7 @@ public final class SeqTracker {
      *
      * @return how many were given up now
      */
-    public int expireGaps() {
+    int expireGaps() {
         if (missingSince.isEmpty()) return 0;
         long now = nanoClock.getAsLong();
         int n = 0;
@@ -164,7 +164,7 @@ public final class SeqTracker {
     }
 
     /** Up to {@code limit} seqs below {@link #high()} still awaited, lowest first. */
-    public List<Long> missing(int limit) {
+    List<Long> missing(int limit) {
         List<Long> out = new ArrayList<>(Math.min(limit, missingSince.size()));
         for (Long s : missingSince.keySet()) {
             if (out.size() >= limit) break;
@@ -174,32 +174,32 @@ public final class SeqTracker {
     }
 
     /** The current counter epoch, or {@code null} before any is known. */
-    public String epoch() {
+    String epoch() {
         return epoch;
     }
 
     /** Every seq up to this one was delivered or given up. */
-    public long floor() {
+    long floor() {
         return floor;
     }
 
     /** The highest seq seen. */
-    public long high() {
+    long high() {
         return high;
     }
 
     /** Whether this epoch was replaced by another. */
-    public boolean isRetired(String e) {
+    boolean isRetired(String e) {
         return retired.contains(e);
     }
 
     /** Seqs given up so far (never arrived within the gap timeout). */
-    public long gapsGivenUp() {
+    long gapsGivenUp() {
         return gapsGivenUp;
     }
 
     /** How many times documents of a new counter epoch appeared. */
-    public long epochChanges() {
+    long epochChanges() {
         return epochChanges;
     }
 

@@ -1,4 +1,4 @@
-package org.feathers4j.sync.mongodb;
+package org.feathers4j.sync.mongodb.internal;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -11,24 +11,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import org.feathers4j.SyncState;
+import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.mongodb.internal.EventStore;
-import org.feathers4j.sync.mongodb.internal.Publisher;
-import org.feathers4j.sync.mongodb.internal.ReceiveLoop;
+import org.feathers4j.sync.mongodb.MongoSync;
+import org.feathers4j.sync.mongodb.MongoSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
+import org.feathers4j.sync.spi.support.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Syncs through a MongoDB collection. Each published message becomes one document holding its
- * bytes (any serializer works, binary ones included) and a sequence number from a counter
- * document; every instance reads the collection with the configured {@link MongoSyncConfig.Mechanism}
- * on its own thread, from the moment it started, and recovers from errors where it stopped. See
- * {@link MongoSyncConfig} for the options and the module README for the guarantees.
+ * Syncs through a MongoDB collection: the life cycle only. Each published message becomes one
+ * document holding its bytes (any serializer works, binary ones included) and a sequence number
+ * from a counter document ({@link EventStore}); one thread writes them in publish order
+ * ({@link Publisher}), another reads the collection with the configured
+ * {@link MongoSyncConfig.Mechanism} from the moment it started and recovers from errors where it
+ * stopped ({@link ReceiveLoop}, {@link SeqTracker}). Every failure it reports is a
+ * {@link SyncException}.
  *
- * <p>Made by {@link MongoSyncAdapterProvider} for {@code mongodb://} and {@code mongodb+srv://}
- * URIs, or with {@link #using(MongoDatabase, SyncOptions)} / {@link #using(MongoClient, SyncOptions)}
- * for a connection you already have, which {@link #close()} leaves open.
+ * <p>Made by {@link MongoSync#adapter} (and the ServiceLoader provider) from a {@code mongodb://}
+ * or {@code mongodb+srv://} URI, or on a client or database you already have, which
+ * {@link #close()} leaves open.
  *
  * <p>Counters, besides those of {@link AbstractSyncAdapter}: {@code malformed} (documents dropped
  * because they lack a numeric {@code _id}, a {@code key} or a binary {@code payload}),
@@ -39,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class MongoSyncAdapter extends AbstractSyncAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MongoSyncAdapter.class);
+    private static final ThreadFactory WRITERS = DaemonThreads.factory(MongoErrors.TYPE, "publisher");
+    private static final ThreadFactory READERS = DaemonThreads.factory(MongoErrors.TYPE, "receiver");
 
     private final MongoSyncConfig config;
     private final ConnectionString connectionString; // null when given a client or database
@@ -57,15 +64,41 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
      * An adapter that connects to the URI of the options ({@code uri}, or its alias the {@code db}
      * option when it is a string).
      *
-     * @throws IllegalArgumentException if the URI is missing or not a MongoDB connection string, or an option is invalid
+     * @param options the sync options
+     * @param config  the MongoDB settings
+     * @throws IllegalArgumentException if the URI is missing or not a MongoDB connection string
      */
-    public MongoSyncAdapter(SyncOptions options) {
-        this(options, null, null);
+    public MongoSyncAdapter(SyncOptions options, MongoSyncConfig config) {
+        this(options, config, null, null);
     }
 
-    private MongoSyncAdapter(SyncOptions options, MongoClient client, MongoDatabase database) {
-        super("mongodb", options);
-        this.config = MongoSyncConfig.from(options);
+    /**
+     * An adapter on a client you already have, using the database of the {@code database}
+     * setting (default {@value MongoSyncConfig#DEFAULT_DATABASE}); {@link #close()} leaves the
+     * client open.
+     *
+     * @param client  the client
+     * @param options the sync options
+     * @param config  the MongoDB settings
+     */
+    public MongoSyncAdapter(MongoClient client, SyncOptions options, MongoSyncConfig config) {
+        this(options, config, Objects.requireNonNull(client, "client"), null);
+    }
+
+    /**
+     * An adapter on a database you already have; {@link #close()} leaves its client open.
+     *
+     * @param database the database
+     * @param options  the sync options
+     * @param config   the MongoDB settings
+     */
+    public MongoSyncAdapter(MongoDatabase database, SyncOptions options, MongoSyncConfig config) {
+        this(options, config, null, Objects.requireNonNull(database, "database"));
+    }
+
+    private MongoSyncAdapter(SyncOptions options, MongoSyncConfig config, MongoClient client, MongoDatabase database) {
+        super(MongoErrors.TYPE, options);
+        this.config = Objects.requireNonNull(config, "config");
         this.givenClient = client;
         this.givenDatabase = database;
         if (client == null && database == null) {
@@ -83,26 +116,21 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         }
     }
 
-    /** An adapter on a database you already have; {@link #close()} leaves its client open. */
-    public static MongoSyncAdapter using(MongoDatabase database, SyncOptions options) {
-        return new MongoSyncAdapter(options, null, Objects.requireNonNull(database, "database"));
-    }
-
     /**
-     * An adapter on a client you already have, using the {@code database} option (default
-     * {@value MongoSyncConfig#DEFAULT_DATABASE}); {@link #close()} leaves the client open.
+     * The connection string of the options: {@code uri}, else the {@code db} option when it is a
+     * string.
+     *
+     * @param options the sync options
+     * @return the trimmed connection string
+     * @throws IllegalArgumentException if there is none, or it is not {@code mongodb://} or {@code mongodb+srv://}
      */
-    public static MongoSyncAdapter using(MongoClient client, SyncOptions options) {
-        return new MongoSyncAdapter(options, Objects.requireNonNull(client, "client"), null);
-    }
-
-    static String uriOf(SyncOptions options) {
+    public static String uriOf(SyncOptions options) {
         String uri = options.uri();
         Object db = options.options().get("db");
         if ((uri == null || uri.isBlank()) && db instanceof CharSequence s) uri = s.toString();
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("mongodb sync needs a 'uri' (or 'db') such as mongodb://localhost:27017/sync, "
-                    + "or an existing MongoDatabase or MongoClient (MongoSync.with / MongoSyncAdapter.using)");
+                    + "or an existing MongoDatabase or MongoClient (MongoSync.with)");
         }
         String scheme = uri.trim().toLowerCase(Locale.ROOT);
         if (!scheme.startsWith("mongodb://") && !scheme.startsWith("mongodb+srv://")) {
@@ -129,13 +157,16 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         return sb.toString();
     }
 
-    /** The options this adapter runs with. */
-    public MongoSyncConfig config() {
-        return config;
-    }
-
     @Override
     protected void doStart() {
+        try {
+            open();
+        } catch (RuntimeException | Error e) {
+            throw MongoErrors.toSyncException(e); // start() fails the adapter with it
+        }
+    }
+
+    private void open() {
         MongoDatabase db;
         if (givenDatabase != null) {
             db = givenDatabase;
@@ -151,13 +182,11 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         store = new EventStore(db, config);
         publisher = new Publisher(store, config, options.key(), this::isClosed, this::disconnected,
                 e -> unexpected("write", e));
-        Thread w = new Thread(publisher, "feathers4j-mongodb-sync-publish-" + config.collection());
-        w.setDaemon(true);
+        Thread w = WRITERS.newThread(publisher);
         writer = w;
         w.start();
         loop = new ReceiveLoop(store, config, options.key(), new ReceiveHost());
-        Thread t = new Thread(loop, "feathers4j-mongodb-sync-receive-" + config.collection());
-        t.setDaemon(true);
+        Thread t = READERS.newThread(loop);
         receiver = t;
         LOG.info("mongodb sync: {} on {}, database '{}', collection '{}', key '{}'", config.mechanism().optionValue(),
                 redactedUri, db.getName(), config.collection(), options.key());
@@ -173,7 +202,9 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
     @Override
     protected CompletableFuture<Void> send(byte[] message) {
         Publisher p = publisher;
-        if (p == null) return CompletableFuture.failedFuture(new IllegalStateException("mongodb sync adapter not started"));
+        if (p == null) {
+            return CompletableFuture.failedFuture(MongoErrors.of(SyncException.Reason.INTERNAL, "mongodb sync adapter not started"));
+        }
         return p.submit(message);
     }
 
@@ -228,16 +259,16 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
 
         @Override
         public void healthy() {
-            if (state() != org.feathers4j.SyncState.CONNECTED) connected();
+            if (state() != SyncState.CONNECTED) connected();
         }
 
         @Override
-        public void disconnected(Throwable cause) {
+        public void disconnected(SyncException cause) {
             MongoSyncAdapter.this.disconnected(cause);
         }
 
         @Override
-        public void failed(Throwable cause) {
+        public void failed(SyncException cause) {
             MongoSyncAdapter.this.failed(cause);
         }
 
