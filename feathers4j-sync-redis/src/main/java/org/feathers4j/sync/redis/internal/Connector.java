@@ -4,6 +4,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
@@ -14,8 +15,10 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.spi.support.SyncFailures;
@@ -113,30 +116,28 @@ final class Connector {
 
     private void openNext() {
         if (pub == null) {
-            client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((c, e) -> tasks.run(() -> {
-                if (e != null) {
-                    connectFailed("publish", e);
-                } else if (adapter.stopped()) {
-                    c.closeAsync();
-                } else {
-                    pub = c;
-                    connectStep();
-                }
-            }));
+            open("publish", client.connectAsync(ByteArrayCodec.INSTANCE, uri), c -> {
+                pub = c;
+                connectStep();
+            });
         } else if (sub == null) {
-            client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((c, e) -> tasks.run(() -> {
-                if (e != null) {
-                    connectFailed("subscribe", e);
-                } else if (adapter.stopped()) {
-                    c.closeAsync();
-                } else {
-                    c.addListener(subscriber);
-                    sub = c;
-                    failedAttempts = 0;
-                    adapter.checkNow();
-                }
-            }));
+            open("subscribe", client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri), c -> {
+                c.addListener(subscriber);
+                sub = c;
+                failedAttempts = 0;
+                adapter.checkNow();
+            });
         }
+    }
+
+    /** Takes the connection on the scheduler thread, or retries; closes it if the adapter stopped meanwhile. */
+    private <C extends StatefulConnection<byte[], byte[]>> void open(String which, CompletionStage<C> connecting,
+                                                                   Consumer<C> use) {
+        connecting.whenComplete((c, e) -> tasks.run(() -> {
+            if (e != null) connectFailed(which, e);
+            else if (adapter.stopped()) c.closeAsync();
+            else use.accept(c);
+        }));
     }
 
     private void connectFailed(String which, Throwable error) {
