@@ -1,9 +1,9 @@
 package org.feathers4j.sync.redis;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.Set;
 import org.feathers4j.Plugin;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
@@ -11,13 +11,15 @@ import org.feathers4j.sync.redis.internal.RedisSyncAdapter;
 import org.feathers4j.sync.spi.SyncAdapter;
 
 /**
- * Redis sync built by hand: from a URI, from your own Lettuce {@link RedisClient}, or from two connections you
- * already have. With a URI, {@code Sync.of("redis://localhost:6379")} does the same as {@link #of(SyncOptions)}.
+ * Redis sync: from a URI ({@code of}), or from your own Lettuce client or connections ({@code with}).
+ * {@code Sync.of("redis://localhost:6379")} does the same as {@link #of(String)}.
  *
  * <pre>{@code
+ * app.configure(RedisSync.of(SyncOptions.uri("redis://localhost:6379"),
+ *         RedisSyncConfig.builder().connectTimeout(Duration.ofSeconds(2)).build()));
+ *
  * RedisClient client = RedisClient.create();                 // yours: you configure and shut it down
- * app.configure(RedisSync.with(client, RedisURI.create("redis://localhost:6379"), new SyncOptions()));
- * app.sync().ready().join();
+ * app.configure(RedisSync.with(client, SyncOptions.uri("redis://localhost:6379")));
  * }</pre>
  *
  * <p>Ownership: the adapter closes what it opened (with a client given, its two connections) and never what it
@@ -25,54 +27,159 @@ import org.feathers4j.sync.spi.SyncAdapter;
  */
 public final class RedisSync {
 
+    /**
+     * The URI schemes served: {@code redis}, {@code rediss} (TLS), {@code redis-sentinel} and
+     * {@code redis+sentinel}, and their TLS forms {@code rediss-sentinel} and {@code rediss+sentinel}.
+     */
+    public static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel",
+            "redis+sentinel", "rediss+sentinel");
+
     private RedisSync() {
     }
 
-    /** Sync through the Redis at {@code options.uri()}; the adapter makes and owns its client. */
-    public static Plugin of(SyncOptions options) {
-        return Sync.with(adapter(options), options);
+    /**
+     * Sync through the Redis at {@code uri}, with the default settings.
+     *
+     * @param uri a Redis URI, e.g. {@code redis://localhost:6379}
+     * @return the plugin to configure the app with
+     * @throws IllegalArgumentException if the URI is not a Redis URI
+     */
+    public static Plugin of(String uri) {
+        return of(SyncOptions.uri(uri));
     }
 
     /**
-     * An adapter for the Redis at {@code options.uri()} ({@code redis://}, {@code rediss://},
-     * {@code redis-sentinel://}, {@code redis+sentinel://}), not yet started.
+     * Sync through the Redis at {@code options.uri()}, with the settings {@link RedisSyncConfig#from(SyncOptions)}
+     * reads from the adapter options.
      *
+     * @param options the sync options
+     * @return the plugin to configure the app with
      * @throws IllegalArgumentException if the URI or an adapter option is invalid
      */
-    public static SyncAdapter adapter(SyncOptions options) {
-        return RedisSyncAdapter.fromUri(options.copy());
+    public static Plugin of(SyncOptions options) {
+        return of(options, RedisSyncConfig.from(options));
     }
 
     /**
-     * Sync through connections opened from your client. The adapter opens two connections (publish and
-     * subscribe) to {@code uri} with the client's options and resources and closes them on close; the client stays
-     * yours. Keep auto-reconnect on (Lettuce's default) for the adapter to recover from outages.
+     * Sync through the Redis at {@code options.uri()}, with these settings; the adapter makes and owns its
+     * client.
+     *
+     * @param options the sync options
+     * @param config  the Redis settings
+     * @return the plugin to configure the app with
+     * @throws IllegalArgumentException if the URI is not a Redis URI
      */
-    public static Plugin with(RedisClient client, RedisURI uri, SyncOptions options) {
-        return Sync.with(adapter(client, uri, options), options);
+    public static Plugin of(SyncOptions options, RedisSyncConfig config) {
+        return Sync.with(adapter(options, config), options);
     }
 
-    /** The adapter behind {@link #with(RedisClient, RedisURI, SyncOptions)}, not yet started. */
-    public static SyncAdapter adapter(RedisClient client, RedisURI uri, SyncOptions options) {
-        return RedisSyncAdapter.fromClient(client, uri, options.copy());
+    /**
+     * Sync through connections to {@code options.uri()} opened from your client, with the settings
+     * {@link RedisSyncConfig#from(SyncOptions)} reads from the adapter options.
+     *
+     * @param client  your client; it stays yours
+     * @param options the sync options, with the URI of the server
+     * @return the plugin to configure the app with
+     * @throws IllegalArgumentException if the URI is not a Redis URI
+     * @see #with(RedisClient, SyncOptions, RedisSyncConfig)
+     */
+    public static Plugin with(RedisClient client, SyncOptions options) {
+        return with(client, options, RedisSyncConfig.from(options));
+    }
+
+    /**
+     * Sync through connections to {@code options.uri()} opened from your client. The adapter opens two
+     * connections (publish and subscribe) with the client's options and resources and closes them on close; the
+     * client stays yours. Keep auto-reconnect on (Lettuce's default) for the adapter to recover from outages.
+     * Of the settings, {@code clientOptions} and {@code clientResources} do not apply (the client has its own).
+     *
+     * @param client  your client; it stays yours
+     * @param options the sync options, with the URI of the server
+     * @param config  the Redis settings
+     * @return the plugin to configure the app with
+     * @throws IllegalArgumentException if the URI is not a Redis URI
+     */
+    public static Plugin with(RedisClient client, SyncOptions options, RedisSyncConfig config) {
+        return Sync.with(adapter(client, options, config), options);
+    }
+
+    /**
+     * Sync through two connections you opened with a byte-array codec ({@code ByteArrayCodec.INSTANCE}), with
+     * the settings {@link RedisSyncConfig#from(SyncOptions)} reads from the adapter options.
+     *
+     * @param publish   your connection to publish on
+     * @param subscribe your pub/sub connection to subscribe on
+     * @param options   the sync options ({@code uri} is not needed)
+     * @return the plugin to configure the app with
+     * @throws IllegalArgumentException if both are the same connection
+     * @see #with(StatefulRedisConnection, StatefulRedisPubSubConnection, SyncOptions, RedisSyncConfig)
+     */
+    public static Plugin with(StatefulRedisConnection<byte[], byte[]> publish,
+                              StatefulRedisPubSubConnection<byte[], byte[]> subscribe, SyncOptions options) {
+        return with(publish, subscribe, options, RedisSyncConfig.from(options));
     }
 
     /**
      * Sync through two connections you opened with a byte-array codec ({@code ByteArrayCodec.INSTANCE}): one to
      * publish, one pub/sub connection to subscribe to the key. The adapter adds a listener and subscribes; on
      * close it unsubscribes and removes the listener, and never closes the connections. Outage recovery relies on
-     * the connections' auto-reconnect.
+     * the connections' auto-reconnect. Of the settings, only {@code healthCheckInterval} and
+     * {@code resubscribeWait} apply.
      *
+     * @param publish   your connection to publish on
+     * @param subscribe your pub/sub connection to subscribe on
+     * @param options   the sync options ({@code uri} is not needed)
+     * @param config    the Redis settings
+     * @return the plugin to configure the app with
      * @throws IllegalArgumentException if both are the same connection
      */
     public static Plugin with(StatefulRedisConnection<byte[], byte[]> publish,
-                              StatefulRedisPubSubConnection<byte[], byte[]> subscribe, SyncOptions options) {
-        return Sync.with(adapter(publish, subscribe, options), options);
+                              StatefulRedisPubSubConnection<byte[], byte[]> subscribe, SyncOptions options,
+                              RedisSyncConfig config) {
+        return Sync.with(adapter(publish, subscribe, options, config), options);
     }
 
-    /** The adapter behind {@link #with(StatefulRedisConnection, StatefulRedisPubSubConnection, SyncOptions)}. */
+    /**
+     * An adapter for the Redis at {@code options.uri()} ({@code redis://}, {@code rediss://},
+     * {@code redis-sentinel://}, {@code redis+sentinel://}), not yet started; for
+     * {@code Sync.with(adapter, options)} and tests.
+     *
+     * @param options the sync options; the adapter keeps a copy
+     * @param config  the Redis settings
+     * @return the adapter
+     * @throws IllegalArgumentException if the URI is not a Redis URI
+     */
+    public static SyncAdapter adapter(SyncOptions options, RedisSyncConfig config) {
+        return RedisSyncAdapter.fromUri(options.copy(), config);
+    }
+
+    /**
+     * The adapter behind {@link #with(RedisClient, SyncOptions, RedisSyncConfig)}, not yet started.
+     *
+     * @param client  your client; it stays yours
+     * @param options the sync options, with the URI of the server; the adapter keeps a copy
+     * @param config  the Redis settings
+     * @return the adapter
+     * @throws IllegalArgumentException if the URI is not a Redis URI
+     */
+    public static SyncAdapter adapter(RedisClient client, SyncOptions options, RedisSyncConfig config) {
+        return RedisSyncAdapter.fromClient(client, options.copy(), config);
+    }
+
+    /**
+     * The adapter behind {@link #with(StatefulRedisConnection, StatefulRedisPubSubConnection, SyncOptions, RedisSyncConfig)},
+     * not yet started.
+     *
+     * @param publish   your connection to publish on
+     * @param subscribe your pub/sub connection to subscribe on
+     * @param options   the sync options; the adapter keeps a copy
+     * @param config    the Redis settings
+     * @return the adapter
+     * @throws IllegalArgumentException if both are the same connection
+     */
     public static SyncAdapter adapter(StatefulRedisConnection<byte[], byte[]> publish,
-                                      StatefulRedisPubSubConnection<byte[], byte[]> subscribe, SyncOptions options) {
-        return RedisSyncAdapter.fromConnections(publish, subscribe, options.copy());
+                                      StatefulRedisPubSubConnection<byte[], byte[]> subscribe, SyncOptions options,
+                                      RedisSyncConfig config) {
+        return RedisSyncAdapter.fromConnections(publish, subscribe, options.copy(), config);
     }
 }

@@ -2,15 +2,12 @@ package org.feathers4j.sync.redis;
 
 import java.util.Set;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.redis.internal.RedisSyncAdapter;
-import org.feathers4j.sync.redis.internal.RedisUris;
 import org.feathers4j.sync.spi.SyncAdapter;
 import org.feathers4j.sync.spi.SyncAdapterProvider;
 
 /**
- * Serves {@code redis://}, {@code rediss://} (TLS), {@code redis-sentinel://} / {@code redis+sentinel://} and
- * their TLS forms {@code rediss-sentinel://} / {@code rediss+sentinel://}; found by {@code Sync.of(uri)} through
- * {@link java.util.ServiceLoader}.
+ * Serves the {@link RedisSync#SCHEMES} for {@code Sync.of(uri)}, found through {@link java.util.ServiceLoader}:
+ * {@link RedisSync#adapter(SyncOptions, RedisSyncConfig)} with {@link RedisSyncConfig#from(SyncOptions)}.
  */
 public final class RedisSyncAdapterProvider implements SyncAdapterProvider {
 
@@ -18,18 +15,21 @@ public final class RedisSyncAdapterProvider implements SyncAdapterProvider {
     public RedisSyncAdapterProvider() {
     }
 
+    /** {@inheritDoc} */
     @Override
     public String type() {
         return "redis";
     }
 
+    /** {@inheritDoc} */
     @Override
     public Set<String> schemes() {
-        return RedisUris.SCHEMES;
+        return RedisSync.SCHEMES;
     }
 
+    /** {@inheritDoc} */
     @Override
     public SyncAdapter create(SyncOptions options) {
-        return RedisSyncAdapter.fromUri(options);
+        return RedisSync.adapter(options, RedisSyncConfig.from(options));
     }
 }

@@ -6,216 +6,274 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.spi.support.OptionReader;
+import org.feathers4j.sync.spi.support.SyncAssert;
 
 /**
- * Redis-specific settings of the sync adapter, with their defaults:
- *
- * <table>
- *   <caption>Settings</caption>
- *   <tr><th>setting</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code connectTimeout}</td><td>5 s</td><td>TCP connect and handshake (AUTH, HELLO, TLS) limit of one attempt</td></tr>
- *   <tr><td>{@code commandTimeout}</td><td>10 s</td><td>how long a PUBLISH may wait for its reply before it counts as failed
- *       and is sent again (receivers drop the copy if the first one did arrive)</td></tr>
- *   <tr><td>{@code retryDelayMin}</td><td>100 ms</td><td>first wait before retrying a failed connection; doubles per attempt</td></tr>
- *   <tr><td>{@code retryDelayMax}</td><td>5 s</td><td>longest wait between two connection attempts</td></tr>
- *   <tr><td>{@code healthCheckInterval}</td><td>250 ms</td><td>how often the adapter checks both connections and the
- *       subscription (it also reacts to Lettuce's connection events at once)</td></tr>
- *   <tr><td>{@code resubscribeWait}</td><td>6 s</td><td>after an outage, how long the adapter holds its buffer until as
- *       many subscribers are back on the channel as before ({@code PUBSUB NUMSUB}); {@code 0}: send at once</td></tr>
- *   <tr><td>{@code clientName}</td><td>{@code feathers4j-sync}</td><td>{@code CLIENT SETNAME}, unless the URI names the client</td></tr>
- *   <tr><td>{@code clientOptions}</td><td>none</td><td>a customizer applied to Lettuce's {@link ClientOptions.Builder} after the
- *       adapter's settings (only when the adapter makes the client)</td></tr>
- *   <tr><td>{@code clientResources}</td><td>none: the adapter makes its own and shuts them down on close</td><td>Lettuce
- *       resources (event loops, ...) to share; the adapter never shuts down resources it was given</td></tr>
- * </table>
- *
- * <p>Pass it with {@code syncOptions.option(RedisSyncConfig.OPTION, config)}, or set single values as adapter
- * options named like the settings ({@code option("connectTimeout", Duration.ofSeconds(2))}; durations may also be
- * given as milliseconds). A mutable builder; the adapter takes a copy.
+ * Redis-specific settings of the sync adapter; immutable. Make one with {@link #create()} (all defaults),
+ * {@link #builder()}, or {@link #from(SyncOptions)} (the defaults overridden by the adapter options of the sync
+ * options, named like the settings: {@code option("connectTimeout", "2s")}), and pass it to
+ * {@link RedisSync#of(SyncOptions, RedisSyncConfig)}. The settings and their defaults are in the module README.
  */
 public final class RedisSyncConfig {
 
-    /** The {@link SyncOptions#option(String, Object)} name under which a whole config is passed. */
-    public static final String OPTION = "redis";
+    /** Limit of one connection attempt (TCP, TLS, AUTH/HELLO): 5 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a PUBLISH may wait for its reply before it counts as failed and is sent again: 10 seconds. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /** First wait before retrying a connection; it doubles per attempt: 100 milliseconds. */
+    public static final Duration DEFAULT_RETRY_DELAY_MIN = Duration.ofMillis(100);
+    /** Longest wait between two connection attempts: 5 seconds. */
+    public static final Duration DEFAULT_RETRY_DELAY_MAX = Duration.ofSeconds(5);
+    /** How often both connections and the subscription are checked: 250 milliseconds. */
+    public static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofMillis(250);
+    /**
+     * After an outage, how long the buffer is held until as many subscribers are on the channel as before it:
+     * 6 seconds, a little more than {@link #DEFAULT_RETRY_DELAY_MAX}, so that peers retrying on the same schedule
+     * are back.
+     */
+    public static final Duration DEFAULT_RESUBSCRIBE_WAIT = Duration.ofSeconds(6);
+    /** The {@code CLIENT SETNAME} of both connections, unless the URI names the client: {@code feathers4j-sync}. */
+    public static final String DEFAULT_CLIENT_NAME = "feathers4j-sync";
 
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration commandTimeout = Duration.ofSeconds(10);
-    private Duration retryDelayMin = Duration.ofMillis(100);
-    private Duration retryDelayMax = Duration.ofSeconds(5);
-    private Duration healthCheckInterval = Duration.ofMillis(250);
-    private Duration resubscribeWait = Duration.ofSeconds(6);
-    private String clientName = "feathers4j-sync";
-    private Consumer<ClientOptions.Builder> clientOptions;
-    private ClientResources clientResources;
+    private static final String TYPE = "redis";
 
-    /** A config with the defaults. */
-    public RedisSyncConfig() {
+    private final Duration connectTimeout;
+    private final Duration commandTimeout;
+    private final Duration retryDelayMin;
+    private final Duration retryDelayMax;
+    private final Duration healthCheckInterval;
+    private final Duration resubscribeWait;
+    private final String clientName;
+    private final Consumer<ClientOptions.Builder> clientOptions;
+    private final ClientResources clientResources;
+
+    private RedisSyncConfig(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.commandTimeout = b.commandTimeout;
+        this.retryDelayMin = b.retryDelayMin;
+        this.retryDelayMax = b.retryDelayMax;
+        this.healthCheckInterval = b.healthCheckInterval;
+        this.resubscribeWait = b.resubscribeWait;
+        this.clientName = b.clientName;
+        this.clientOptions = b.clientOptions;
+        this.clientResources = b.clientResources;
     }
 
-    /** A config with the defaults. */
-    public static RedisSyncConfig defaults() {
-        return new RedisSyncConfig();
+    /** A config with all defaults. */
+    public static RedisSyncConfig create() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this config's settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
-     * The config given in these sync options: the {@link #OPTION} entry if there is one, with single settings
-     * given as adapter options applied over it.
+     * The defaults, overridden by the adapter options of {@code options} named like the settings
+     * ({@code option("connectTimeout", "2s")}), read with the common option grammar ({@link OptionReader}).
      *
      * @throws IllegalArgumentException naming the option if one has the wrong type or value
      */
     public static RedisSyncConfig from(SyncOptions options) {
-        Object whole = options.options().get(OPTION);
-        RedisSyncConfig c;
-        if (whole == null) c = new RedisSyncConfig();
-        else if (whole instanceof RedisSyncConfig r) c = r.copy();
-        else throw new IllegalArgumentException("sync option '" + OPTION + "' must be a RedisSyncConfig, got "
-                + whole.getClass().getName());
-        Duration d;
-        if ((d = duration(options, "connectTimeout")) != null) c.connectTimeout(d);
-        if ((d = duration(options, "commandTimeout")) != null) c.commandTimeout(d);
-        if ((d = duration(options, "retryDelayMin")) != null) c.retryDelayMin(d);
-        if ((d = duration(options, "retryDelayMax")) != null) c.retryDelayMax(d);
-        if ((d = duration(options, "healthCheckInterval")) != null) c.healthCheckInterval(d);
-        if ((d = duration(options, "resubscribeWait")) != null) c.resubscribeWait(d);
-        Object name = options.options().get("clientName");
-        if (name != null) c.clientName(String.valueOf(name));
-        Object res = options.options().get("clientResources");
-        if (res != null) {
-            if (!(res instanceof ClientResources cr)) {
-                throw new IllegalArgumentException("sync option 'clientResources' must be a Lettuce ClientResources, got "
-                        + res.getClass().getName());
-            }
-            c.clientResources(cr);
-        }
-        Object co = options.options().get("clientOptions");
-        if (co != null) {
-            if (!(co instanceof Consumer<?>)) {
-                throw new IllegalArgumentException("sync option 'clientOptions' must be a Consumer<ClientOptions.Builder>, got "
-                        + co.getClass().getName());
-            }
-            @SuppressWarnings("unchecked")
-            Consumer<ClientOptions.Builder> customizer = (Consumer<ClientOptions.Builder>) co;
-            c.clientOptions(customizer);
-        }
-        return c;
+        OptionReader r = OptionReader.of(TYPE, options);
+        SyncAssert.isTrue(!(r.raw("redis") instanceof RedisSyncConfig),
+                () -> "redis sync option 'redis' is no longer read: pass the config with RedisSync.of(options, config)");
+        Builder b = builder();
+        b.connectTimeout(r.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT));
+        b.commandTimeout(r.duration("commandTimeout", DEFAULT_COMMAND_TIMEOUT));
+        b.retryDelayMin(r.duration("retryDelayMin", DEFAULT_RETRY_DELAY_MIN));
+        b.retryDelayMax(r.duration("retryDelayMax", DEFAULT_RETRY_DELAY_MAX));
+        b.healthCheckInterval(r.duration("healthCheckInterval", DEFAULT_HEALTH_CHECK_INTERVAL));
+        b.resubscribeWait(r.duration("resubscribeWait", DEFAULT_RESUBSCRIBE_WAIT));
+        b.clientName(r.string("clientName", DEFAULT_CLIENT_NAME));
+        b.clientResources(r.instance("clientResources", ClientResources.class, null));
+        @SuppressWarnings("unchecked")
+        Consumer<ClientOptions.Builder> customizer = r.instance("clientOptions", Consumer.class, null);
+        b.clientOptions(customizer);
+        return b.build();
     }
 
-    private static Duration duration(SyncOptions options, String name) {
-        Object v = options.options().get(name);
-        if (v == null) return null;
-        if (v instanceof Duration d) return d;
-        if (v instanceof Number n) return Duration.ofMillis(n.longValue());
-        if (v instanceof CharSequence s) {
-            try {
-                return Duration.ofMillis(Long.parseLong(s.toString().trim()));
-            } catch (NumberFormatException e) {
-                try {
-                    return Duration.parse(s.toString().trim());
-                } catch (RuntimeException e2) {
-                    throw new IllegalArgumentException("sync option '" + name + "' must be a Duration, milliseconds or an "
-                            + "ISO-8601 duration such as PT5S, got '" + s + "'", e2);
-                }
-            }
-        }
-        throw new IllegalArgumentException("sync option '" + name + "' must be a Duration or milliseconds, got "
-                + v.getClass().getName());
+    /** Limit of one connection attempt (TCP, TLS, AUTH/HELLO). */
+    public Duration connectTimeout() {
+        return connectTimeout;
     }
 
-    private static Duration positive(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, got " + d);
-        return d;
+    /** How long a PUBLISH may wait for its reply before it is sent again. */
+    public Duration commandTimeout() {
+        return commandTimeout;
     }
 
-    /** Connect limit of one attempt. */
-    public Duration connectTimeout() { return connectTimeout; }
-
-    /** Sets the connect limit of one attempt (default 5 s). */
-    public RedisSyncConfig connectTimeout(Duration d) { connectTimeout = positive("connectTimeout", d); return this; }
-
-    /** How long a PUBLISH may wait for its reply. */
-    public Duration commandTimeout() { return commandTimeout; }
-
-    /** Sets how long a PUBLISH may wait for its reply (default 10 s). */
-    public RedisSyncConfig commandTimeout(Duration d) { commandTimeout = positive("commandTimeout", d); return this; }
-
-    /** First wait before retrying a connection. */
-    public Duration retryDelayMin() { return retryDelayMin; }
-
-    /** Sets the first wait before retrying a connection (default 100 ms). */
-    public RedisSyncConfig retryDelayMin(Duration d) { retryDelayMin = positive("retryDelayMin", d); return this; }
-
-    /** Longest wait between connection attempts. */
-    public Duration retryDelayMax() { return retryDelayMax; }
-
-    /** Sets the longest wait between connection attempts (default 5 s). */
-    public RedisSyncConfig retryDelayMax(Duration d) { retryDelayMax = positive("retryDelayMax", d); return this; }
-
-    /** How often the connections and the subscription are checked. */
-    public Duration healthCheckInterval() { return healthCheckInterval; }
-
-    /** Sets how often the connections and the subscription are checked (default 250 ms). */
-    public RedisSyncConfig healthCheckInterval(Duration d) {
-        healthCheckInterval = positive("healthCheckInterval", d);
-        return this;
+    /** First wait before retrying a connection; it doubles per attempt. */
+    public Duration retryDelayMin() {
+        return retryDelayMin;
     }
 
-    /** How long the buffer is held after an outage until the channel's subscribers are back. */
-    public Duration resubscribeWait() { return resubscribeWait; }
+    /** Longest wait between two connection attempts. */
+    public Duration retryDelayMax() {
+        return retryDelayMax;
+    }
 
-    /**
-     * Sets how long the buffer is held after an outage until as many subscribers are on the channel as before it
-     * (default 6 s, a little more than the default {@code retryDelayMax}, so that peers retrying on the same
-     * schedule are back); {@link Duration#ZERO} sends at once.
-     */
-    public RedisSyncConfig resubscribeWait(Duration d) {
-        Objects.requireNonNull(d, "resubscribeWait");
-        if (d.isNegative()) throw new IllegalArgumentException("resubscribeWait must not be negative, got " + d);
-        resubscribeWait = d;
-        return this;
+    /** How often both connections and the subscription are checked. */
+    public Duration healthCheckInterval() {
+        return healthCheckInterval;
+    }
+
+    /** How long the buffer is held after an outage until the channel's subscribers are back; zero: not at all. */
+    public Duration resubscribeWait() {
+        return resubscribeWait;
     }
 
     /** The client name set on both connections, or {@code null} for none. */
-    public String clientName() { return clientName; }
-
-    /** Sets the client name ({@code null}: none; default {@code feathers4j-sync}). */
-    public RedisSyncConfig clientName(String name) { clientName = name; return this; }
+    public String clientName() {
+        return clientName;
+    }
 
     /** The customizer of Lettuce's client options, or {@code null}. */
-    public Consumer<ClientOptions.Builder> clientOptions() { return clientOptions; }
+    public Consumer<ClientOptions.Builder> clientOptions() {
+        return clientOptions;
+    }
 
-    /**
-     * Sets a customizer of Lettuce's client options, applied after the adapter's own settings (auto-reconnect on,
-     * commands rejected while disconnected, command timeout, connect timeout). Changing the disconnected behaviour
-     * makes Lettuce buffer as well; see the module README.
-     */
-    public RedisSyncConfig clientOptions(Consumer<ClientOptions.Builder> customizer) { clientOptions = customizer; return this; }
+    /** Lettuce resources to share, or {@code null}: the adapter makes its own. */
+    public ClientResources clientResources() {
+        return clientResources;
+    }
 
-    /** Shared Lettuce resources, or {@code null}. */
-    public ClientResources clientResources() { return clientResources; }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RedisSyncConfig c && connectTimeout.equals(c.connectTimeout)
+                && commandTimeout.equals(c.commandTimeout) && retryDelayMin.equals(c.retryDelayMin)
+                && retryDelayMax.equals(c.retryDelayMax) && healthCheckInterval.equals(c.healthCheckInterval)
+                && resubscribeWait.equals(c.resubscribeWait) && Objects.equals(clientName, c.clientName)
+                && Objects.equals(clientOptions, c.clientOptions) && Objects.equals(clientResources, c.clientResources);
+    }
 
-    /** Sets Lettuce resources to share; the adapter never shuts them down. */
-    public RedisSyncConfig clientResources(ClientResources resources) { clientResources = resources; return this; }
-
-    /** A copy. */
-    public RedisSyncConfig copy() {
-        RedisSyncConfig c = new RedisSyncConfig();
-        c.connectTimeout = connectTimeout;
-        c.commandTimeout = commandTimeout;
-        c.retryDelayMin = retryDelayMin;
-        c.retryDelayMax = retryDelayMax;
-        c.healthCheckInterval = healthCheckInterval;
-        c.resubscribeWait = resubscribeWait;
-        c.clientName = clientName;
-        c.clientOptions = clientOptions;
-        c.clientResources = clientResources;
-        return c;
+    @Override
+    public int hashCode() {
+        return Objects.hash(connectTimeout, commandTimeout, retryDelayMin, retryDelayMax, healthCheckInterval,
+                resubscribeWait, clientName, clientOptions, clientResources);
     }
 
     @Override
     public String toString() {
-        return "RedisSyncConfig{connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout
-                + ", retryDelay=" + retryDelayMin + ".." + retryDelayMax + ", healthCheckInterval=" + healthCheckInterval + ", resubscribeWait=" + resubscribeWait
-                + ", clientName=" + clientName + "}";
+        return "RedisSyncConfig{connectTimeout=" + OptionReader.format(connectTimeout)
+                + ", commandTimeout=" + OptionReader.format(commandTimeout)
+                + ", retryDelayMin=" + OptionReader.format(retryDelayMin)
+                + ", retryDelayMax=" + OptionReader.format(retryDelayMax)
+                + ", healthCheckInterval=" + OptionReader.format(healthCheckInterval)
+                + ", resubscribeWait=" + OptionReader.format(resubscribeWait)
+                + ", clientName=" + clientName
+                + ", clientOptions=" + (clientOptions == null ? "none" : "set")
+                + ", clientResources=" + (clientResources == null ? "own" : "given") + "}";
+    }
+
+    /** Builds a {@link RedisSyncConfig}; one method per setting, checked as it is set. */
+    public static final class Builder {
+
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration retryDelayMin = DEFAULT_RETRY_DELAY_MIN;
+        private Duration retryDelayMax = DEFAULT_RETRY_DELAY_MAX;
+        private Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
+        private Duration resubscribeWait = DEFAULT_RESUBSCRIBE_WAIT;
+        private String clientName = DEFAULT_CLIENT_NAME;
+        private Consumer<ClientOptions.Builder> clientOptions;
+        private ClientResources clientResources;
+
+        private Builder() {
+        }
+
+        private Builder(RedisSyncConfig c) {
+            connectTimeout = c.connectTimeout;
+            commandTimeout = c.commandTimeout;
+            retryDelayMin = c.retryDelayMin;
+            retryDelayMax = c.retryDelayMax;
+            healthCheckInterval = c.healthCheckInterval;
+            resubscribeWait = c.resubscribeWait;
+            clientName = c.clientName;
+            clientOptions = c.clientOptions;
+            clientResources = c.clientResources;
+        }
+
+        /** Sets the limit of one connection attempt, &gt; 0 (default {@link #DEFAULT_CONNECT_TIMEOUT}). */
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = SyncAssert.positive("connectTimeout", d);
+            return this;
+        }
+
+        /** Sets how long a PUBLISH may wait for its reply, &gt; 0 (default {@link #DEFAULT_COMMAND_TIMEOUT}). */
+        public Builder commandTimeout(Duration d) {
+            commandTimeout = SyncAssert.positive("commandTimeout", d);
+            return this;
+        }
+
+        /** Sets the first wait before retrying a connection, &gt; 0 (default {@link #DEFAULT_RETRY_DELAY_MIN}). */
+        public Builder retryDelayMin(Duration d) {
+            retryDelayMin = SyncAssert.positive("retryDelayMin", d);
+            return this;
+        }
+
+        /**
+         * Sets the longest wait between connection attempts, &gt; 0 (default {@link #DEFAULT_RETRY_DELAY_MAX});
+         * {@link #build()} checks that it is at least {@code retryDelayMin}.
+         */
+        public Builder retryDelayMax(Duration d) {
+            retryDelayMax = SyncAssert.positive("retryDelayMax", d);
+            return this;
+        }
+
+        /** Sets how often the connections and the subscription are checked, &gt; 0 (default {@link #DEFAULT_HEALTH_CHECK_INTERVAL}). */
+        public Builder healthCheckInterval(Duration d) {
+            healthCheckInterval = SyncAssert.positive("healthCheckInterval", d);
+            return this;
+        }
+
+        /**
+         * Sets how long the buffer is held after an outage until as many subscribers are on the channel as before
+         * it, &ge; 0 (default {@link #DEFAULT_RESUBSCRIBE_WAIT}); {@link Duration#ZERO} sends at once.
+         */
+        public Builder resubscribeWait(Duration d) {
+            resubscribeWait = SyncAssert.nonNegative("resubscribeWait", d);
+            return this;
+        }
+
+        /** Sets the client name of both connections; {@code null} or blank: none (default {@link #DEFAULT_CLIENT_NAME}). */
+        public Builder clientName(String name) {
+            clientName = name == null || name.isBlank() ? null : name;
+            return this;
+        }
+
+        /**
+         * Sets a customizer of Lettuce's client options, applied after the adapter's own settings (auto-reconnect
+         * on, commands rejected while disconnected, command timeout, connect timeout), only when the adapter makes
+         * the client; {@code null}: none. Changing the disconnected behaviour makes Lettuce buffer as well.
+         */
+        public Builder clientOptions(Consumer<ClientOptions.Builder> customizer) {
+            clientOptions = customizer;
+            return this;
+        }
+
+        /** Sets Lettuce resources to share, which the adapter never shuts down; {@code null}: the adapter makes its own. */
+        public Builder clientResources(ClientResources resources) {
+            clientResources = resources;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @throws IllegalArgumentException if {@code retryDelayMax} is shorter than {@code retryDelayMin}
+         */
+        public RedisSyncConfig build() {
+            SyncAssert.isTrue(retryDelayMax.compareTo(retryDelayMin) >= 0, () -> "retryDelayMax ("
+                    + OptionReader.format(retryDelayMax) + ") must be >= retryDelayMin (" + OptionReader.format(retryDelayMin) + ")");
+            return new RedisSyncConfig(this);
+        }
     }
 }

@@ -7,7 +7,7 @@ import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
 
 /**
- * Run in a child JVM by {@link MixedNettyTest} with Netty 4.1's epoll jars added to the class path:
+ * Run in a child JVM by {@code RedisFailureTest} with Netty 4.1's epoll jars added to the class path:
  * starts a Redis adapter the default way (from a URI) and prints what it reports, one
  * {@code KEY=value} line each, so the test can read them from the output.
  *
@@ -21,7 +21,8 @@ public final class MixedNettyMain {
     public static void main(String[] args) throws Exception {
         SyncAdapter adapter;
         try {
-            adapter = RedisSync.adapter(SyncOptions.uri(args[0]).key(args[1]).notReadyWarning(Duration.ofSeconds(2)));
+            SyncOptions options = SyncOptions.uri(args[0]).key(args[1]).notReadyWarning(Duration.ofSeconds(2));
+            adapter = RedisSync.adapter(options, RedisSyncConfig.from(options));
         } catch (Throwable t) {
             // made on the application's thread: visible to it as a thrown error, not silent
             System.out.println("CREATE_THREW=" + t);

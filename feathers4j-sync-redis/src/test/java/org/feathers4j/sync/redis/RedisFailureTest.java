@@ -22,9 +22,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncTestApps;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.SyncAdapter;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * No silent failure, against the shared Redis: an error from the class path ends in FAILED with the
  * cause logged, and an unreachable Redis is reported periodically while retrying.
  */
+@Tag("broker")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisFailureTest {
 
@@ -68,8 +71,8 @@ class RedisFailureTest {
     void aMissingClassOnTheSchedulerThreadFailsTheAdapterVisibly() {
         String uri = RedisTestSupport.sharedRedis();
         ClientResources resources = resourcesWithoutEventLoops();
-        SyncAdapter adapter = RedisSync.adapter(SyncOptions.uri(uri).key(RedisTestSupport.uniqueKey("ncdfe"))
-                .option("clientResources", resources));
+        SyncAdapter adapter = RedisSync.adapter(SyncOptions.uri(uri).key(SyncTestApps.uniqueKey("ncdfe")),
+                RedisSyncConfig.builder().clientResources(resources).build());
         try (LogCapture log = LogCapture.start()) {
             var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
             adapter.start(m -> { });
@@ -85,9 +88,9 @@ class RedisFailureTest {
 
     @Test
     void anUnreachableRedisIsReportedPeriodicallyWithTheLastErrorAndTheBuffer() {
-        int port = RedisTestSupport.freePort(); // nothing listens there
+        int port = SyncTestApps.freePort(); // nothing listens there
         SyncAdapter adapter = RedisSync.adapter(SyncOptions.uri("redis://127.0.0.1:" + port)
-                .key(RedisTestSupport.uniqueKey("warn")).notReadyWarning(Duration.ofMillis(300)));
+                .key(SyncTestApps.uniqueKey("warn")).notReadyWarning(Duration.ofMillis(300)), RedisSyncConfig.create());
         try (LogCapture log = LogCapture.start()) {
             adapter.start(m -> { });
             adapter.publish("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
@@ -127,7 +130,7 @@ class RedisFailureTest {
         Path output = Files.createTempFile("mixed-netty", ".log");
         output.toFile().deleteOnExit();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, MixedNettyMain.class.getName(), uri, RedisTestSupport.uniqueKey("mixed-netty"))
+                "-cp", cp, MixedNettyMain.class.getName(), uri, SyncTestApps.uniqueKey("mixed-netty"))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             assertThat(p.waitFor(40, TimeUnit.SECONDS)).as("child JVM exited").isTrue();

@@ -2,10 +2,12 @@ package org.feathers4j.sync.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.SyncTestApps.field;
+import static org.feathers4j.sync.SyncTestApps.record;
 import static org.feathers4j.sync.redis.RedisTestSupport.app;
 import static org.feathers4j.sync.redis.RedisTestSupport.closeAll;
 import static org.feathers4j.sync.redis.RedisTestSupport.sharedRedis;
-import static org.feathers4j.sync.redis.RedisTestSupport.uniqueKey;
+import static org.feathers4j.sync.SyncTestApps.uniqueKey;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.sync.JsonTypes;
 import org.feathers4j.sync.Sync;
-import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** java.time, Optional, BigDecimal and UUID values between two apps through the shared Redis. */
+@Tag("broker")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisJsonTypesTest {
 
@@ -41,12 +45,12 @@ class RedisJsonTypesTest {
         for (Application app : List.of(a, b)) app.sync().ready().orTimeout(15, TimeUnit.SECONDS).join();
         List<String> wire = new CopyOnWriteArrayList<>();
         a.on(Sync.SYNC_OUT, args -> wire.add(new String((byte[]) args[0], StandardCharsets.UTF_8)));
-        Recorder created = Recorder.on(b, "messages", "created");
+        List<Received> created = record(b);
 
         a.service("messages").create(JsonTypes.map("typed")).join();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> created.data.size() == 1);
-        JsonTypes.assertArrived(created.data.get(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> created.size() == 1);
+        JsonTypes.assertArrived(created.get(0).data());
         assertThat(wire).singleElement().asString().contains("{\"text\":\"typed\"," + JsonTypes.WIRE);
     }
 }

@@ -3,10 +3,12 @@ package org.feathers4j.sync.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.SyncTestApps.field;
+import static org.feathers4j.sync.SyncTestApps.record;
 import static org.feathers4j.sync.redis.RedisTestSupport.app;
 import static org.feathers4j.sync.redis.RedisTestSupport.closeAll;
 import static org.feathers4j.sync.redis.RedisTestSupport.sharedRedis;
-import static org.feathers4j.sync.redis.RedisTestSupport.uniqueKey;
+import static org.feathers4j.sync.SyncTestApps.uniqueKey;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -22,12 +24,14 @@ import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
-import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A Node app with npm feathers-sync 3.1.1 and a feathers4j app on one Redis channel see each other's events. */
+@Tag("broker")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RedisNodeInteropTest {
 
@@ -84,7 +88,7 @@ class RedisNodeInteropTest {
         reader.start();
 
         java = app(uri, key);
-        Recorder rj = Recorder.on(java, "messages", "created");
+        List<Received> rj = record(java);
         java.sync().ready().orTimeout(15, TimeUnit.SECONDS).join();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(node.isAlive()).as("node peer is running").isTrue();
@@ -104,12 +108,12 @@ class RedisNodeInteropTest {
         OutputStream in = node.getOutputStream();
         in.write("{\"text\":\"from node\"}\n".getBytes(StandardCharsets.UTF_8));
         in.flush();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rj.field("text")).contains("from node"));
-        int i = rj.field("text").indexOf("from node");
-        assertThat((Map<String, Object>) rj.data.get(i)).containsEntry("from", "node");
-        assertThat(rj.contexts.get(i).method()).isEqualTo(Method.CREATE);
-        assertThat(rj.contexts.get(i).params().provider()).isEqualTo("rest");
-        assertThat(rj.contexts.get(i).isFromSync()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(field(rj, "text")).contains("from node"));
+        int i = field(rj, "text").indexOf("from node");
+        assertThat((Map<String, Object>) rj.get(i).data()).containsEntry("from", "node");
+        assertThat(rj.get(i).context().method()).isEqualTo(Method.CREATE);
+        assertThat(rj.get(i).context().params().provider()).isEqualTo("rest");
+        assertThat(rj.get(i).context().isFromSync()).isTrue();
         assertThat(java.sync().counters()).containsEntry("dropped", 0L);
     }
 }

@@ -2,10 +2,12 @@ package org.feathers4j.sync.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.SyncTestApps.field;
+import static org.feathers4j.sync.SyncTestApps.record;
 import static org.feathers4j.sync.redis.RedisTestSupport.app;
 import static org.feathers4j.sync.redis.RedisTestSupport.closeAll;
 import static org.feathers4j.sync.redis.RedisTestSupport.sharedRedis;
-import static org.feathers4j.sync.redis.RedisTestSupport.uniqueKey;
+import static org.feathers4j.sync.SyncTestApps.uniqueKey;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -27,13 +29,15 @@ import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.GzipJsonSerializer;
 import org.feathers4j.sync.SyncOptions;
-import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Sync through the shared Redis: several apps in one JVM, each with its own connections. */
+@Tag("broker")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisSyncTest {
 
@@ -95,17 +99,17 @@ class RedisSyncTest {
         b = app(SyncOptions.uri(uri).key(key).batch(true));
         c = app(SyncOptions.uri(uri).key(key)); // batching off: reads frames all the same
         readyAll(a, b, c);
-        Recorder rb = Recorder.on(b, "messages", "created");
-        Recorder rc = Recorder.on(c, "messages", "created");
+        List<Received> rb = record(b);
+        List<Received> rc = record(c);
         int n = 3000;
         List<java.util.concurrent.CompletableFuture<Object>> calls = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) calls.add(a.service("messages").create(Map.of("n", i)));
         java.util.concurrent.CompletableFuture.allOf(calls.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-        await().atMost(Duration.ofSeconds(30)).until(() -> rb.data.size() >= n && rc.data.size() >= n);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rb.size() >= n && rc.size() >= n);
         List<Object> expected = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) expected.add(i);
-        assertThat(rb.field("n")).containsExactlyElementsOf(expected);
-        assertThat(rc.field("n")).containsExactlyElementsOf(expected);
+        assertThat(field(rb, "n")).containsExactlyElementsOf(expected);
+        assertThat(field(rc, "n")).containsExactlyElementsOf(expected);
         Map<String, Long> counters = a.sync().counters();
         assertThat(counters.get("framesSent")).isPositive();
         assertThat(onTheWire.get()).as("Redis messages for %s events", n).isLessThan(n);
@@ -128,10 +132,10 @@ class RedisSyncTest {
         a = app(SyncOptions.uri(uri).key(key).serializer(new GzipJsonSerializer()));
         b = app(SyncOptions.uri(uri).key(key).serializer(new GzipJsonSerializer()));
         readyAll(a, b);
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("text", "zipped", "bytes", "\u00e9\u0000\u00ff")).join();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).containsExactly("zipped"));
-        assertThat(rb.field("bytes")).containsExactly("\u00e9\u0000\u00ff");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(field(rb, "text")).containsExactly("zipped"));
+        assertThat(field(rb, "bytes")).containsExactly("\u00e9\u0000\u00ff");
         assertThat(onTheWire).hasSize(1);
         assertThat(onTheWire.get(0)[0] & 0xff).isEqualTo(0x1f); // gzip magic
         assertThat(onTheWire.get(0)[1] & 0xff).isEqualTo(0x8b);
@@ -142,7 +146,7 @@ class RedisSyncTest {
         a = app(uri, key);
         b = app(uri, key);
         readyAll(a, b);
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = record(b);
         raw = RedisClient.create(uri);
         try (StatefulRedisConnection<byte[], byte[]> conn = raw.connect(ByteArrayCodec.INSTANCE)) {
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
@@ -153,7 +157,7 @@ class RedisSyncTest {
         }
         a.service("messages").create(Map.of("text", "after the garbage")).join();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(rb.field("text")).containsExactly("after the garbage");
+            assertThat(field(rb, "text")).containsExactly("after the garbage");
             assertThat(b.sync().counters()).containsEntry("dropped", 4L);
         });
         assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
@@ -163,14 +167,14 @@ class RedisSyncTest {
     void aNodeStyleMessageWithoutOriginIsAccepted() {
         a = app(uri, key);
         readyAll(a);
-        Recorder ra = Recorder.on(a, "messages", "created");
+        List<Received> ra = record(a);
         raw = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> conn = raw.connect()) {
             conn.sync().publish(key, "{\"event\":\"created\",\"path\":\"messages\",\"data\":{\"id\":7,\"text\":\"node\"},"
                     + "\"context\":{\"params\":{\"provider\":\"socketio\"},\"method\":\"create\",\"type\":\"around\"}}");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ra.field("text")).containsExactly("node"));
-        assertThat(ra.contexts.get(0).params().provider()).isEqualTo("socketio");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(field(ra, "text")).containsExactly("node"));
+        assertThat(ra.get(0).context().params().provider()).isEqualTo("socketio");
     }
 
     @Test
@@ -178,12 +182,12 @@ class RedisSyncTest {
         raw = RedisClient.create();
         RedisURI ru = RedisURI.create(uri);
         a = new Application().use("messages", new MemoryService());
-        a.configure(RedisSync.with(raw, ru, new SyncOptions().key(key)));
+        a.configure(RedisSync.with(raw, SyncOptions.uri(uri).key(key)));
         b = app(uri, key);
         readyAll(a, b);
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("text", "via your client")).join();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).containsExactly("via your client"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(field(rb, "text")).containsExactly("via your client"));
         a.sync().close().orTimeout(10, TimeUnit.SECONDS).join();
         try (StatefulRedisConnection<String, String> still = raw.connect(ru)) {
             assertThat(still.sync().ping()).isEqualTo("PONG");
@@ -199,9 +203,9 @@ class RedisSyncTest {
         a.configure(RedisSync.with(p, s, new SyncOptions().key(key)));
         b = app(uri, key);
         readyAll(a, b);
-        Recorder ra = Recorder.on(a, "messages", "created");
+        List<Received> ra = record(a);
         b.service("messages").create(Map.of("text", "to your connections")).join();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ra.field("text")).containsExactly("to your connections"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(field(ra, "text")).containsExactly("to your connections"));
         a.sync().close().orTimeout(10, TimeUnit.SECONDS).join();
         assertThat(p.isOpen()).isTrue();
         assertThat(s.isOpen()).isTrue();

@@ -2,23 +2,19 @@ package org.feathers4j.sync.redis;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import static org.feathers4j.sync.SyncTestApps.portOpen;
+
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
-import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncTestApps;
 
 /** The shared Redis, private redis-server processes and app helpers for the Redis tests. */
 final class RedisTestSupport {
@@ -39,59 +35,15 @@ final class RedisTestSupport {
         return REDIS_URI;
     }
 
-    static String uniqueKey(String test) {
-        return "feathers4j-test-" + test + "-" + UUID.randomUUID();
-    }
-
-    static boolean portOpen(String host, int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** An app with a memory "messages" service synced through Redis on this key. */
     static Application app(String uri, String key) {
         return app(SyncOptions.uri(uri).key(key));
     }
 
     static Application app(SyncOptions options) {
-        Application app = new Application();
-        app.use("messages", new MemoryService());
+        Application app = SyncTestApps.app();
         app.configure(Sync.of(options));
         return app;
-    }
-
-    /** Collects the events of one service event name. */
-    static final class Recorder {
-        final List<Object> data = new CopyOnWriteArrayList<>();
-        final List<org.feathers4j.HookContext> contexts = new CopyOnWriteArrayList<>();
-
-        static Recorder on(Application app, String path, String event) {
-            Recorder r = new Recorder();
-            app.service(path).on(event, (d, ctx) -> {
-                r.data.add(d);
-                r.contexts.add(ctx);
-            });
-            return r;
-        }
-
-        @SuppressWarnings("unchecked")
-        List<Object> field(String name) {
-            List<Object> out = new ArrayList<>();
-            for (Object d : data) out.add(d instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(name) : null);
-            return out;
-        }
     }
 
     /** A redis-server of a test's own, on 127.0.0.1 and a free port, that can be killed and started again. */

@@ -2,27 +2,33 @@ package org.feathers4j.sync.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.feathers4j.sync.SyncTestApps.field;
+import static org.feathers4j.sync.SyncTestApps.record;
 import static org.feathers4j.sync.redis.RedisTestSupport.app;
 import static org.feathers4j.sync.redis.RedisTestSupport.closeAll;
-import static org.feathers4j.sync.redis.RedisTestSupport.freePort;
-import static org.feathers4j.sync.redis.RedisTestSupport.uniqueKey;
+import static org.feathers4j.sync.SyncTestApps.freePort;
+import static org.feathers4j.sync.SyncTestApps.uniqueKey;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.redis.RedisTestSupport.PrivateRedis;
-import org.feathers4j.sync.redis.RedisTestSupport.Recorder;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** TLS misconfiguration and Sentinel URIs, against private redis-server processes. */
+@Tag("broker")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisTlsAndSentinelTest {
 
@@ -45,7 +51,8 @@ class RedisTlsAndSentinelTest {
                 .option("connectTimeout", Duration.ofSeconds(2)).option("commandTimeout", Duration.ofSeconds(2)));
         Throwable error = a.sync().ready().handle((v, e) -> e).orTimeout(40, TimeUnit.SECONDS).join();
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-        assertThat(cause).isInstanceOf(RedisSyncException.class).hasMessageContaining("TLS");
+        assertThat(cause).isInstanceOf(SyncException.class).hasMessageContaining("TLS");
+        assertThat(((SyncException) cause).reason()).isEqualTo(SyncException.Reason.TLS);
         assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
     }
 
@@ -80,13 +87,14 @@ class RedisTlsAndSentinelTest {
         a = app(SyncOptions.uri("rediss://127.0.0.1:" + port).key(key).option("clientOptions", trust));
         b = app(SyncOptions.uri("rediss://127.0.0.1:" + port).key(key)); // trusts only the JDK's CAs
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
-        Recorder ra = Recorder.on(a, "messages", "created");
+        List<Received> ra = record(a);
         a.service("messages").create(Map.of("text", "over tls")).join();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ra.field("text")).containsExactly("over tls"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(field(ra, "text")).containsExactly("over tls"));
 
         Throwable error = b.sync().ready().handle((v, e) -> e).orTimeout(20, TimeUnit.SECONDS).join();
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-        assertThat(cause).isInstanceOf(RedisSyncException.class);
+        assertThat(cause).isInstanceOf(SyncException.class);
+        assertThat(((SyncException) cause).reason()).isEqualTo(SyncException.Reason.TLS);
         assertThat(b.sync().state()).isEqualTo(SyncState.FAILED);
         assertThat(cause).hasCauseInstanceOf(io.lettuce.core.RedisConnectionException.class);
         assertThat(cause.getMessage()).containsIgnoringCase("certification path");
@@ -107,9 +115,9 @@ class RedisTlsAndSentinelTest {
         b = app(SyncOptions.uri("redis-sentinel://127.0.0.1:" + sentinelPort + "#feathers4j").key(key));
         a.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
         b.sync().ready().orTimeout(20, TimeUnit.SECONDS).join();
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = record(b);
         a.service("messages").create(Map.of("text", "via sentinel")).join();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rb.field("text")).containsExactly("via sentinel"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(field(rb, "text")).containsExactly("via sentinel"));
         Files.deleteIfExists(conf);
     }
 }

@@ -5,23 +5,51 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLException;
+import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncException.Reason;
+import org.feathers4j.sync.spi.support.SyncFailures;
 
-/** Sorts Redis errors into those retrying can fix and those it cannot. */
+/** Sorts Redis errors: which ones retrying can fix, and which {@link Reason} each one is reported with. */
 final class Errors {
 
     private Errors() {
     }
 
-    /** The cause under completion and execution wrappers. */
-    static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
+    /** A {@link SyncException} with the reason {@link #reason(Throwable)} gives, {@code cause} as its cause. */
+    static SyncException failure(String message, Throwable cause) {
+        Throwable c = SyncFailures.unwrap(cause);
+        return new SyncException(RedisSyncAdapter.TYPE, reason(c), message, c);
+    }
+
+    /** What kind of failure {@code e} is. */
+    static Reason reason(Throwable e) {
+        if (e == null) return Reason.UNREACHABLE;
+        if (SyncFailures.isUnrecoverable(e)) return Reason.INCOMPATIBLE_CLASSPATH;
+        if (e instanceof SyncException s) return s.reason();
+        Reason refused = refusal(e);
+        if (refused != null) return refused;
+        Throwable t = SyncFailures.unwrap(e);
+        if (t instanceof RedisCommandTimeoutException) return Reason.PROTOCOL;
+        if (isConnectionProblem(t)) return Reason.UNREACHABLE;
+        if (t instanceof RedisException) return Reason.PROTOCOL;
+        return Reason.INTERNAL;
+    }
+
+    /** AUTHENTICATION, AUTHORIZATION or TLS when the server or the handshake refused us, else {@code null}. */
+    private static Reason refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException && !isHandshakeTimeout(t)) return Reason.TLS;
+            String m = t.getMessage();
+            if (m == null) continue;
+            String u = m.toUpperCase(Locale.ROOT);
+            if (u.startsWith("NOPERM")) return Reason.AUTHORIZATION;
+            if (u.startsWith("NOAUTH") || u.startsWith("WRONGPASS") || u.startsWith("ERR AUTH")
+                    || u.contains("INVALID PASSWORD") || u.contains("INVALID USERNAME-PASSWORD")) {
+                return Reason.AUTHENTICATION;
+            }
         }
-        return t;
+        return null;
     }
 
     /**
@@ -29,18 +57,7 @@ final class Errors {
      * failed (wrong port, untrusted certificate, host name mismatch).
      */
     static boolean isUnfixable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SSLException && !isHandshakeTimeout(t)) return true;
-            String m = t.getMessage();
-            if (m == null) continue;
-            String u = m.toUpperCase(Locale.ROOT);
-            if (u.startsWith("NOAUTH") || u.startsWith("WRONGPASS") || u.startsWith("NOPERM")
-                    || u.startsWith("ERR AUTH") || u.contains("INVALID PASSWORD")
-                    || u.contains("INVALID USERNAME-PASSWORD")) {
-                return true;
-            }
-        }
-        return false;
+        return refusal(e) != null;
     }
 
     private static boolean isHandshakeTimeout(Throwable t) {
@@ -62,16 +79,16 @@ final class Errors {
 
     /** Whether the error comes from a lost, refused or stalled connection, so the command may be sent again. */
     static boolean isConnectionProblem(Throwable e) {
-        Throwable t = unwrap(e);
-        if (isUnfixable(t)) return false;
+        Throwable t = SyncFailures.unwrap(e);
+        if (t instanceof SyncException s) return s.reason() == Reason.UNREACHABLE || s.reason() == Reason.PROTOCOL;
         if (t instanceof RedisConnectionException || t instanceof RedisCommandTimeoutException
                 || t instanceof IOException) {
-            return true;
+            return !isUnfixable(t);
         }
         if (t instanceof RedisException) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            return m.contains("not connected") || m.contains("disconnected") || m.contains("closed")
-                    || m.contains("connection reset") || m.contains("reconnect");
+            return (m.contains("not connected") || m.contains("disconnected") || m.contains("closed")
+                    || m.contains("connection reset") || m.contains("reconnect")) && !isUnfixable(t);
         }
         return false;
     }

@@ -2,15 +2,11 @@ package org.feathers4j.sync.redis.internal;
 
 import io.lettuce.core.RedisURI;
 import java.util.Locale;
-import java.util.Set;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.redis.RedisSync;
 
 /** Turns sync URIs into Lettuce {@link RedisURI}s; accepts the {@code +} spellings of the Sentinel schemes. */
-public final class RedisUris {
-
-    /** The schemes the Redis adapter serves. */
-    public static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel",
-            "redis+sentinel", "rediss+sentinel");
+final class RedisUris {
 
     private RedisUris() {
     }
@@ -20,7 +16,7 @@ public final class RedisUris {
      *
      * @throws IllegalArgumentException with the (redacted) URI and the reason
      */
-    public static RedisURI parse(String uri) {
+    static RedisURI parse(String uri) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("the redis sync adapter needs a 'uri' such as redis://localhost:6379");
         }
@@ -28,9 +24,9 @@ public final class RedisUris {
         int colon = u.indexOf(':');
         if (colon <= 0) throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' has no scheme");
         String scheme = u.substring(0, colon).toLowerCase(Locale.ROOT);
-        if (!SCHEMES.contains(scheme)) {
+        if (!RedisSync.SCHEMES.contains(scheme)) {
             throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "': scheme '" + scheme
-                    + "' is not one of " + SCHEMES);
+                    + "' is not one of " + RedisSync.SCHEMES);
         }
         String lettuceScheme = scheme.replace('+', '-');
         try {

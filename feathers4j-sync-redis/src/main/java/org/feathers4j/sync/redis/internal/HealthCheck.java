@@ -1,0 +1,137 @@
+package org.feathers4j.sync.redis.internal;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.feathers4j.SyncState;
+import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncException.Reason;
+import org.feathers4j.sync.spi.support.SyncFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Derives the adapter's state from both connections and the subscription confirmation, every
+ * {@code healthCheckInterval} and at once on Lettuce's connection events; subscribes again if a
+ * resubscription got lost. After an outage it holds the buffer until as many subscribers are on the channel as
+ * before it ({@code PUBSUB NUMSUB}), at most {@code resubscribeWait}: a message published before a peer
+ * resubscribed would be lost for that peer. Scheduler thread only, except the NUMSUB reply.
+ */
+final class HealthCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
+
+    private final RedisSyncAdapter adapter;
+    private final Tasks tasks;
+    private final Connector connector;
+    private final Subscriber subscriber;
+    private final Publisher publisher;
+    private final byte[] channel;
+    private final long resubscribeWaitMillis;
+    private volatile long expectedSubscribers;
+    private volatile boolean numsubInFlight;
+    private long peerWaitStart; // scheduler thread only
+    private int ticks; // scheduler thread only
+
+    HealthCheck(RedisSyncAdapter adapter, Tasks tasks, Connector connector, Subscriber subscriber, Publisher publisher,
+                byte[] channel, long resubscribeWaitMillis) {
+        this.adapter = adapter;
+        this.tasks = tasks;
+        this.connector = connector;
+        this.subscriber = subscriber;
+        this.publisher = publisher;
+        this.channel = channel;
+        this.resubscribeWaitMillis = resubscribeWaitMillis;
+    }
+
+    /** Checks the connections and the subscription and reports the state. Scheduler thread. */
+    void check() {
+        if (adapter.stopped()) return;
+        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulRedisPubSubConnection<byte[], byte[]> s = connector.subscribe();
+        if (p == null || s == null) return; // the first connection is still being made
+        boolean subOpen = s.isOpen();
+        boolean pubOpen = p.isOpen();
+        if (!subOpen) subscriber.lost();
+        if (subOpen && !subscriber.isSubscribed()) subscriber.subscribe(s);
+        boolean subscribed = subscriber.isSubscribed();
+        if (pubOpen && subOpen && subscribed) {
+            if (adapter.state() == SyncState.CONNECTED) {
+                publisher.resend(p);
+                if (++ticks % 4 == 0) pollSubscribers(null);
+            } else {
+                awaitPeersThenConnect();
+            }
+        } else if (adapter.state() == SyncState.CONNECTED) {
+            adapter.down(new SyncException(RedisSyncAdapter.TYPE, Reason.UNREACHABLE, "redis connection lost to "
+                    + adapter.where() + " (" + (pubOpen ? "" : "publish connection down, ")
+                    + (subOpen ? (subscribed ? "" : "not subscribed") : "subscribe connection down") + ")"));
+        }
+    }
+
+    private boolean isUp() {
+        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulRedisPubSubConnection<byte[], byte[]> s = connector.subscribe();
+        return p != null && s != null && p.isOpen() && s.isOpen() && subscriber.isSubscribed() && !adapter.stopped();
+    }
+
+    private void awaitPeersThenConnect() {
+        long expected = expectedSubscribers;
+        if (resubscribeWaitMillis <= 0 || expected <= 1) {
+            goConnected();
+            return;
+        }
+        long now = System.nanoTime();
+        if (peerWaitStart == 0) peerWaitStart = now;
+        long waited = TimeUnit.NANOSECONDS.toMillis(now - peerWaitStart);
+        if (waited >= resubscribeWaitMillis) {
+            LOG.info("redis sync: {} subscriber(s) were on '{}' before the outage, not all are back after {} ms; sending anyway",
+                    expected, adapter.key(), waited);
+            goConnected();
+            return;
+        }
+        pollSubscribers(count -> {
+            if (count >= expected && isUp() && adapter.state() != SyncState.CONNECTED) {
+                LOG.info("redis sync: all {} subscriber(s) of '{}' are back after {} ms", count, adapter.key(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - peerWaitStart));
+                goConnected();
+            }
+        });
+    }
+
+    private void goConnected() {
+        peerWaitStart = 0;
+        publisher.resend(connector.publish());
+        adapter.up();
+    }
+
+    /** Asks Redis how many subscribers the channel has; remembers it while connected, or hands it on. */
+    private void pollSubscribers(LongConsumer then) {
+        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        if (p == null || numsubInFlight) return;
+        numsubInFlight = true;
+        try {
+            p.async().pubsubNumsub(channel).whenComplete((m, e) -> {
+                numsubInFlight = false;
+                if (e != null && SyncFailures.isUnrecoverable(e)) tasks.run(() -> adapter.unexpectedError("PUBSUB NUMSUB", e));
+                if (e != null || m == null) return;
+                long count = 0;
+                for (Long v : m.values()) count += v == null ? 0 : v;
+                long c = count;
+                tasks.run(() -> {
+                    if (then != null) then.accept(c);
+                    else if (adapter.state() == SyncState.CONNECTED) expectedSubscribers = c;
+                });
+            });
+        } catch (Throwable e) {
+            numsubInFlight = false;
+            adapter.unexpectedError("PUBSUB NUMSUB", e);
+        }
+    }
+
+    /** The channel's subscribers at the last {@code PUBSUB NUMSUB} while connected. */
+    long channelSubscribers() {
+        return expectedSubscribers;
+    }
+}
