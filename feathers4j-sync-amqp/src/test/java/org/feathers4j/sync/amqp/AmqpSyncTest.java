@@ -157,26 +157,26 @@ class AmqpSyncTest {
         for (String u : List.of("amqp://localhost", "amqps://localhost", "rabbitmq://localhost", "AMQP://localhost")) {
             assertThat(Sync.provider(SyncOptions.uri(u)).type()).as(u).isEqualTo("amqp");
         }
-        assertThatThrownBy(() -> AmqpSync.adapter(SyncOptions.uri("redis://localhost")))
+        assertThatThrownBy(() -> AmqpSync.adapter(SyncOptions.uri("redis://localhost"), AmqpSyncConfig.create()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("amqp");
         assertThatThrownBy(() -> AmqpSyncConfig.from(new SyncOptions().option("queueExpires", "soon")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueExpires");
         assertThatThrownBy(() -> AmqpSyncConfig.from(new SyncOptions().option("prefetch", 0)))
                 .hasMessageContaining("prefetch");
         com.rabbitmq.client.ConnectionFactory tls = AmqpSync.factoryFor(
-                SyncOptions.uri("amqps://u:p@broker.example:5671/%2F?heartbeat=7"), AmqpSyncConfig.defaults());
+                SyncOptions.uri("amqps://u:p@broker.example:5671/%2F?heartbeat=7"), AmqpSyncConfig.create());
         assertThat(tls.isSSL()).isTrue();
         assertThat(tls.getPort()).isEqualTo(5671);
         assertThat(tls.getRequestedHeartbeat()).as("the URI's heartbeat wins").isEqualTo(7);
         com.rabbitmq.client.ConnectionFactory plain = AmqpSync.factoryFor(
-                SyncOptions.uri("rabbitmq://u:p@broker.example/vh"), AmqpSyncConfig.defaults());
+                SyncOptions.uri("rabbitmq://u:p@broker.example/vh"), AmqpSyncConfig.create());
         assertThat(plain.getPort()).isEqualTo(5672);
         assertThat(plain.getVirtualHost()).isEqualTo("vh");
         assertThat(plain.getRequestedHeartbeat()).isEqualTo(10);
         AmqpSyncConfig c = AmqpSyncConfig.from(new SyncOptions().option("queueExpires", "PT5M").option("recoverySettle", 250));
         assertThat(c.queueExpires()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.recoverySettle()).isEqualTo(Duration.ofMillis(250));
-        assertThat(AmqpSyncConfig.defaults().queueExpires()).isEqualTo(AmqpSyncConfig.DEFAULT_QUEUE_EXPIRES);
+        assertThat(AmqpSyncConfig.create().queueExpires()).isEqualTo(AmqpSyncConfig.DEFAULT_QUEUE_EXPIRES);
     }
 
     @Test
