@@ -22,13 +22,12 @@ final class AmqpFailures {
     static final String TYPE = "amqp";
 
     private final String where;
-    private final String exchange;
-    private final String queue;
+    private final Topology topology;
 
-    AmqpFailures(String where, String exchange, String queue) {
+    /** @param where the broker, for messages, without secrets */
+    AmqpFailures(String where, Topology topology) {
         this.where = where;
-        this.exchange = exchange;
-        this.queue = queue;
+        this.topology = topology;
     }
 
     /** The failure of a closed adapter (for what was still waiting to be sent). */
@@ -86,17 +85,17 @@ final class AmqpFailures {
         if (m instanceof AMQP.Channel.Close ch) {
             int code = ch.getReplyCode();
             if (code == AMQP.PRECONDITION_FAILED) {
-                return fail(Reason.CONFIGURATION, "exchange '" + exchange + "' or queue '" + queue
+                return fail(Reason.CONFIGURATION, "exchange '" + topology.exchange() + "' or queue '" + topology.queue()
                         + "' already exists with other settings: " + ch.getReplyText()
                         + ". feathers-sync declares the exchange as a non-durable fanout; delete it or use another key", s);
             }
             if (code == AMQP.ACCESS_REFUSED) {
                 return fail(Reason.AUTHORIZATION, "the broker refused to declare or consume exchange '"
-                        + exchange + "' / queue '" + queue + "': " + ch.getReplyText(), s);
+                        + topology.exchange() + "' / queue '" + topology.queue() + "': " + ch.getReplyText(), s);
             }
             if (code == AMQP.RESOURCE_LOCKED) {
                 return fail(Reason.CONFIGURATION, "the broker refused to declare or consume exchange '"
-                        + exchange + "' / queue '" + queue + "': " + ch.getReplyText(), s);
+                        + topology.exchange() + "' / queue '" + topology.queue() + "': " + ch.getReplyText(), s);
             }
         }
         return null;

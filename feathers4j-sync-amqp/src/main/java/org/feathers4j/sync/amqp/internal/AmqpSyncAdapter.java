@@ -71,8 +71,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         this.config = config;
         String exchange = options.key();
         String queue = config.queue() != null ? config.queue() : exchange + ".feathers4j." + options.instanceId();
-        this.failures = new AmqpFailures(where, exchange, queue);
         this.topology = new Topology(config, exchange, queue);
+        this.failures = new AmqpFailures(where, topology);
         this.publisher = new Publisher(this, exchange, queue, config.publisherConfirms(), config.persistent());
         this.connector = new Connector(this, config, factory, given, where);
     }
