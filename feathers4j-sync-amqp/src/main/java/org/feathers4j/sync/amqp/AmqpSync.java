@@ -18,13 +18,12 @@ import org.feathers4j.sync.spi.SyncAdapter;
  * Sync through RabbitMQ (AMQP 0-9-1), wire- and topology-compatible with Node feathers-sync 3.x.
  *
  * <pre>{@code
- * // by URI (the adapter is found by its scheme: amqp, amqps or rabbitmq)
- * app.configure(Sync.of("amqp://guest:guest@localhost:5672"));
+ * // by URI (Sync.of finds this adapter by its scheme: amqp, amqps or rabbitmq)
+ * app.configure(AmqpSync.of("amqp://guest:guest@localhost:5672"));
  *
  * // with AMQP settings
- * app.configure(Sync.of(SyncOptions.uri("amqp://localhost")
- *         .option("queueExpires", Duration.ofMinutes(5))
- *         .option("recoverySettle", Duration.ofSeconds(3))));
+ * app.configure(AmqpSync.of(SyncOptions.uri("amqp://localhost"),
+ *         AmqpSyncConfig.builder().queueExpires(Duration.ofMinutes(5)).recoverySettle(Duration.ofSeconds(3)).build()));
  *
  * // on a connection the application already has (never closed by sync)
  * app.configure(AmqpSync.with(connection, new SyncOptions()));
@@ -40,13 +39,63 @@ public final class AmqpSync {
     private AmqpSync() {
     }
 
-    /** An adapter for the options' URI, with the AMQP settings taken from the options. */
-    public static SyncAdapter adapter(SyncOptions options) {
-        return adapter(options, AmqpSyncConfig.from(options));
+    /**
+     * The sync plugin for this URI, with the default AMQP settings.
+     *
+     * @throws IllegalArgumentException if the URI is malformed or not amqp/amqps/rabbitmq
+     */
+    public static Plugin of(String uri) {
+        return of(SyncOptions.uri(uri));
+    }
+
+    /**
+     * The sync plugin for the options' URI, with the AMQP settings read from the options
+     * ({@link AmqpSyncConfig#from(SyncOptions)}).
+     *
+     * @throws IllegalArgumentException if the URI is missing, malformed or not amqp/amqps/rabbitmq, or an option is unusable
+     */
+    public static Plugin of(SyncOptions options) {
+        return of(options, AmqpSyncConfig.from(options));
+    }
+
+    /**
+     * The sync plugin for the options' URI with these AMQP settings; it opens and owns its connection.
+     *
+     * @throws IllegalArgumentException if the URI is missing, malformed or not amqp/amqps/rabbitmq
+     */
+    public static Plugin of(SyncOptions options, AmqpSyncConfig config) {
+        return Sync.with(adapter(options, config), options);
+    }
+
+    /**
+     * The sync plugin on a connection the application owns (see
+     * {@link #adapter(Connection, SyncOptions, AmqpSyncConfig)}), AMQP settings read from the options.
+     */
+    public static Plugin with(Connection connection, SyncOptions options) {
+        return with(connection, options, AmqpSyncConfig.from(options));
+    }
+
+    /** The sync plugin on a connection the application owns, with these AMQP settings. */
+    public static Plugin with(Connection connection, SyncOptions options, AmqpSyncConfig config) {
+        return Sync.with(adapter(connection, options, config), options);
+    }
+
+    /**
+     * The sync plugin with connections made from a copy of {@code factory} (see
+     * {@link #adapter(ConnectionFactory, SyncOptions, AmqpSyncConfig)}), AMQP settings read from the options.
+     */
+    public static Plugin with(ConnectionFactory factory, SyncOptions options) {
+        return with(factory, options, AmqpSyncConfig.from(options));
+    }
+
+    /** The sync plugin with connections made from a copy of {@code factory}, with these AMQP settings. */
+    public static Plugin with(ConnectionFactory factory, SyncOptions options, AmqpSyncConfig config) {
+        return Sync.with(adapter(factory, options, config), options);
     }
 
     /**
      * An adapter for the options' URI with these AMQP settings; it opens and owns its connection.
+     * For {@code Sync.with(adapter, options)} and tests.
      *
      * @throws IllegalArgumentException if the URI is missing, malformed or not amqp/amqps/rabbitmq
      */
@@ -63,6 +112,7 @@ public final class AmqpSync {
      */
     public static SyncAdapter adapter(ConnectionFactory factory, SyncOptions options, AmqpSyncConfig config) {
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(config, "config");
         ConnectionFactory f = factory.clone();
         if (config.connectionFactory() != null) config.connectionFactory().accept(f);
         String where = (f.isSSL() ? "amqps://" : "amqp://") + f.getHost() + ":" + f.getPort() + "/" + f.getVirtualHost();
@@ -76,17 +126,8 @@ public final class AmqpSync {
      */
     public static SyncAdapter adapter(Connection connection, SyncOptions options, AmqpSyncConfig config) {
         Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(config, "config");
         return new AmqpSyncAdapter(options.copy(), config, connection);
-    }
-
-    /** The sync plugin on a connection the application owns (see {@link #adapter(Connection, SyncOptions, AmqpSyncConfig)}). */
-    public static Plugin with(Connection connection, SyncOptions options) {
-        return Sync.with(adapter(connection, options, AmqpSyncConfig.from(options)), options);
-    }
-
-    /** The sync plugin with connections made from a copy of {@code factory}. */
-    public static Plugin with(ConnectionFactory factory, SyncOptions options) {
-        return Sync.with(adapter(factory, options, AmqpSyncConfig.from(options)), options);
     }
 
     /**

@@ -8,18 +8,25 @@ import org.feathers4j.sync.spi.SyncAdapterProvider;
 /** Serves {@code amqp://}, {@code amqps://} and {@code rabbitmq://} URIs (found by {@link java.util.ServiceLoader}). */
 public final class AmqpSyncAdapterProvider implements SyncAdapterProvider {
 
+    /** Made by {@link java.util.ServiceLoader}. */
+    public AmqpSyncAdapterProvider() {
+    }
+
+    /** {@code "amqp"}. */
     @Override
     public String type() {
         return "amqp";
     }
 
+    /** {@link AmqpSync#SCHEMES}. */
     @Override
     public Set<String> schemes() {
         return AmqpSync.SCHEMES;
     }
 
+    /** {@code AmqpSync.adapter(options, AmqpSyncConfig.from(options))}. */
     @Override
     public SyncAdapter create(SyncOptions options) {
-        return AmqpSync.adapter(options);
+        return AmqpSync.adapter(options, AmqpSyncConfig.from(options));
     }
 }

@@ -5,72 +5,45 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.spi.support.OptionReader;
+import org.feathers4j.sync.spi.support.SyncAssert;
 
 /**
- * The AMQP-specific settings of the sync adapter, immutable, with these defaults:
- *
- * <table>
- *   <caption>AMQP sync settings</caption>
- *   <tr><th>setting ({@code SyncOptions.option} name)</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code queue}</td><td>{@code <key>.feathers4j.<instanceId>}</td>
- *       <td>this instance's queue, bound to the fanout exchange {@code key}</td></tr>
- *   <tr><td>{@code queueExpires}</td><td>60 s</td>
- *       <td>{@code x-expires}: how long the queue outlives its last consumer (a lost connection);
- *       events published meanwhile wait in it</td></tr>
- *   <tr><td>{@code queueMaxLength}</td><td>100,000</td>
- *       <td>{@code x-max-length}: messages the queue holds at most, oldest dropped beyond
- *       ({@code 0}: unbounded)</td></tr>
- *   <tr><td>{@code prefetch}</td><td>256</td><td>unacknowledged deliveries in flight to this instance</td></tr>
- *   <tr><td>{@code publisherConfirms}</td><td>{@code true}</td>
- *       <td>wait for the broker's confirm; a message not confirmed when the connection drops is
- *       sent again after recovery (receivers drop the duplicates)</td></tr>
- *   <tr><td>{@code persistent}</td><td>{@code true}</td>
- *       <td>durable instance queue and persistent messages: events queued for (or in flight to)
- *       this instance survive a broker restart; {@code false}: transient, as Node feathers-sync</td></tr>
- *   <tr><td>{@code recoveryInterval}</td><td>1 s</td><td>pause between automatic recovery attempts</td></tr>
- *   <tr><td>{@code recoverySettle}</td><td>2 s</td>
- *       <td>after a recovery, how long to keep buffering before publishing again, so that the other
- *       instances have re-bound their queues (matters when the broker itself restarted)</td></tr>
- *   <tr><td>{@code connectRetryInitial}</td><td>500 ms</td><td>first pause between attempts of the first connection</td></tr>
- *   <tr><td>{@code connectRetryMax}</td><td>5 s</td><td>longest pause between attempts of the first connection (doubling)</td></tr>
- *   <tr><td>{@code heartbeat}</td><td>10 s</td><td>requested AMQP heartbeat (a URI {@code ?heartbeat=} wins)</td></tr>
- *   <tr><td>{@code connectionTimeout}</td><td>5 s</td><td>TCP connect timeout (a URI {@code ?connection_timeout=} wins)</td></tr>
- *   <tr><td>{@code topologyCheck}</td><td>30 s</td>
- *       <td>while connected, declare the exchange and bind the queue again this often (an exchange or
- *       binding deleted by someone comes back); {@code 0}: never</td></tr>
- *   <tr><td>{@code connectionName}</td><td>{@code feathers4j-sync}</td><td>the name shown in the management UI</td></tr>
- *   <tr><td>{@code connectionFactory}</td><td>none</td>
- *       <td>a {@code Consumer<ConnectionFactory>} applied last to the factory: any other client
- *       setting (TLS context, credentials provider, ...)</td></tr>
- * </table>
- *
- * <p>Durations given through {@code SyncOptions.option} may be a {@link Duration}, a number of
- * milliseconds, or a string ({@code "1500"} ms or ISO-8601 such as {@code "PT2S"}).
+ * The AMQP-specific settings of the sync adapter, immutable. Make one with {@link #create()} (all
+ * defaults), {@link #builder()}, {@link #toBuilder()} or {@link #from(SyncOptions)} (the defaults
+ * overridden by the options set with {@code SyncOptions.option(name, value)}; the names are the
+ * getters' names). The module README lists every option with its default and meaning.
  */
 public final class AmqpSyncConfig {
 
-    /** Default {@code x-expires} of the instance queue. */
+    /** Default of {@code queueExpires}: the queue's {@code x-expires}, how long it outlives its last consumer. */
     public static final Duration DEFAULT_QUEUE_EXPIRES = Duration.ofSeconds(60);
-    /** Default {@code x-max-length} of the instance queue. */
+    /** Default of {@code queueMaxLength}: the queue's {@code x-max-length}. */
     public static final int DEFAULT_QUEUE_MAX_LENGTH = 100_000;
-    /** Default consumer prefetch. */
+    /** Default of {@code prefetch}: unacknowledged deliveries in flight to this instance. */
     public static final int DEFAULT_PREFETCH = 256;
-    /** Default pause between automatic recovery attempts. */
+    /** Default of {@code publisherConfirms}: publishes wait for the broker's confirm. */
+    public static final boolean DEFAULT_PUBLISHER_CONFIRMS = true;
+    /** Default of {@code persistent}: durable instance queue and persistent messages. */
+    public static final boolean DEFAULT_PERSISTENT = true;
+    /** Default of {@code recoveryInterval}: pause between automatic recovery attempts. */
     public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(1);
-    /** Default pause after a recovery before publishing again. */
+    /** Default of {@code recoverySettle}: pause after a recovery before publishing again. */
     public static final Duration DEFAULT_RECOVERY_SETTLE = Duration.ofSeconds(2);
-    /** Default first pause between attempts of the first connection. */
+    /** Default of {@code connectRetryInitial}: first pause between attempts of the first connection. */
     public static final Duration DEFAULT_CONNECT_RETRY_INITIAL = Duration.ofMillis(500);
-    /** Default longest pause between attempts of the first connection. */
+    /** Default of {@code connectRetryMax}: longest pause between attempts of the first connection. */
     public static final Duration DEFAULT_CONNECT_RETRY_MAX = Duration.ofSeconds(5);
-    /** Default requested heartbeat. */
+    /** Default of {@code heartbeat}: the requested AMQP heartbeat. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
-    /** Default TCP connect timeout. */
+    /** Default of {@code connectionTimeout}: the TCP connect timeout. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
-    /** Default interval of the topology check. */
+    /** Default of {@code topologyCheck}: how often the exchange and binding are declared again while connected. */
     public static final Duration DEFAULT_TOPOLOGY_CHECK = Duration.ofSeconds(30);
-    /** Default connection name. */
+    /** Default of {@code connectionName}: the name shown in the management UI. */
     public static final String DEFAULT_CONNECTION_NAME = "feathers4j-sync";
+
+    private static final String TYPE = "amqp";
 
     private final String queue;
     private final Duration queueExpires;
@@ -88,274 +61,328 @@ public final class AmqpSyncConfig {
     private final String connectionName;
     private final Consumer<ConnectionFactory> connectionFactory;
 
-    private AmqpSyncConfig(String queue, Duration queueExpires, int queueMaxLength, int prefetch,
-                           boolean publisherConfirms, boolean persistent, Duration recoveryInterval, Duration recoverySettle,
-                           Duration connectRetryInitial, Duration connectRetryMax, Duration heartbeat,
-                           Duration connectionTimeout, Duration topologyCheck, String connectionName,
-                           Consumer<ConnectionFactory> connectionFactory) {
-        this.queue = queue;
-        this.queueExpires = queueExpires;
-        this.queueMaxLength = queueMaxLength;
-        this.prefetch = prefetch;
-        this.publisherConfirms = publisherConfirms;
-        this.persistent = persistent;
-        this.recoveryInterval = recoveryInterval;
-        this.recoverySettle = recoverySettle;
-        this.connectRetryInitial = connectRetryInitial;
-        this.connectRetryMax = connectRetryMax;
-        this.heartbeat = heartbeat;
-        this.connectionTimeout = connectionTimeout;
-        this.topologyCheck = topologyCheck;
-        this.connectionName = connectionName;
-        this.connectionFactory = connectionFactory;
+    private AmqpSyncConfig(Builder b) {
+        this.queue = b.queue;
+        this.queueExpires = b.queueExpires;
+        this.queueMaxLength = b.queueMaxLength;
+        this.prefetch = b.prefetch;
+        this.publisherConfirms = b.publisherConfirms;
+        this.persistent = b.persistent;
+        this.recoveryInterval = b.recoveryInterval;
+        this.recoverySettle = b.recoverySettle;
+        this.connectRetryInitial = b.connectRetryInitial;
+        this.connectRetryMax = b.connectRetryMax;
+        this.heartbeat = b.heartbeat;
+        this.connectionTimeout = b.connectionTimeout;
+        this.topologyCheck = b.topologyCheck;
+        this.connectionName = b.connectionName;
+        this.connectionFactory = b.connectionFactory;
     }
 
-    /** The defaults listed above. */
-    public static AmqpSyncConfig defaults() {
-        return new AmqpSyncConfig(null, DEFAULT_QUEUE_EXPIRES, DEFAULT_QUEUE_MAX_LENGTH, DEFAULT_PREFETCH, true, true,
-                DEFAULT_RECOVERY_INTERVAL, DEFAULT_RECOVERY_SETTLE, DEFAULT_CONNECT_RETRY_INITIAL,
-                DEFAULT_CONNECT_RETRY_MAX, DEFAULT_HEARTBEAT, DEFAULT_CONNECTION_TIMEOUT, DEFAULT_TOPOLOGY_CHECK, DEFAULT_CONNECTION_NAME, null);
+    /** The settings with every default. */
+    public static AmqpSyncConfig create() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
-     * The defaults overridden by the adapter options in {@code options} (see the table above).
+     * The defaults overridden by the adapter options in {@code options}, read with
+     * {@link OptionReader} (durations such as {@code 500ms}, {@code 5s}, {@code PT2S} or milliseconds).
      *
      * @throws IllegalArgumentException naming the option whose value is unusable
      */
     @SuppressWarnings("unchecked")
     public static AmqpSyncConfig from(SyncOptions options) {
-        AmqpSyncConfig c = defaults();
-        Object v;
-        if ((v = options.options().get("queue")) != null) c = c.queue(String.valueOf(v));
-        if ((v = options.options().get("queueExpires")) != null) c = c.queueExpires(duration("queueExpires", v));
-        if ((v = options.options().get("queueMaxLength")) != null) c = c.queueMaxLength(integer("queueMaxLength", v));
-        if ((v = options.options().get("prefetch")) != null) c = c.prefetch(integer("prefetch", v));
-        if ((v = options.options().get("publisherConfirms")) != null) c = c.publisherConfirms(bool("publisherConfirms", v));
-        if ((v = options.options().get("persistent")) != null) c = c.persistent(bool("persistent", v));
-        if ((v = options.options().get("recoveryInterval")) != null) c = c.recoveryInterval(duration("recoveryInterval", v));
-        if ((v = options.options().get("recoverySettle")) != null) c = c.recoverySettle(duration("recoverySettle", v));
-        if ((v = options.options().get("connectRetryInitial")) != null) c = c.connectRetryInitial(duration("connectRetryInitial", v));
-        if ((v = options.options().get("connectRetryMax")) != null) c = c.connectRetryMax(duration("connectRetryMax", v));
-        if ((v = options.options().get("heartbeat")) != null) c = c.heartbeat(duration("heartbeat", v));
-        if ((v = options.options().get("connectionTimeout")) != null) c = c.connectionTimeout(duration("connectionTimeout", v));
-        if ((v = options.options().get("topologyCheck")) != null) c = c.topologyCheck(duration("topologyCheck", v));
-        if ((v = options.options().get("connectionName")) != null) c = c.connectionName(String.valueOf(v));
-        if ((v = options.options().get("connectionFactory")) != null) {
-            if (!(v instanceof Consumer<?>)) {
-                throw new IllegalArgumentException("amqp sync option 'connectionFactory' must be a Consumer<ConnectionFactory>, got "
-                        + v.getClass().getName());
-            }
-            c = c.connectionFactory((Consumer<ConnectionFactory>) v);
-        }
-        return c;
+        OptionReader r = OptionReader.of(TYPE, options);
+        Builder b = builder();
+        if (r.has("queue")) b.queue(r.string("queue", null));
+        return b.queueExpires(r.duration("queueExpires", DEFAULT_QUEUE_EXPIRES))
+                .queueMaxLength(r.integer("queueMaxLength", DEFAULT_QUEUE_MAX_LENGTH))
+                .prefetch(r.integer("prefetch", DEFAULT_PREFETCH))
+                .publisherConfirms(r.bool("publisherConfirms", DEFAULT_PUBLISHER_CONFIRMS))
+                .persistent(r.bool("persistent", DEFAULT_PERSISTENT))
+                .recoveryInterval(r.duration("recoveryInterval", DEFAULT_RECOVERY_INTERVAL))
+                .recoverySettle(r.duration("recoverySettle", DEFAULT_RECOVERY_SETTLE))
+                .connectRetryInitial(r.duration("connectRetryInitial", DEFAULT_CONNECT_RETRY_INITIAL))
+                .connectRetryMax(r.duration("connectRetryMax", DEFAULT_CONNECT_RETRY_MAX))
+                .heartbeat(r.duration("heartbeat", DEFAULT_HEARTBEAT))
+                .connectionTimeout(r.duration("connectionTimeout", DEFAULT_CONNECTION_TIMEOUT))
+                .topologyCheck(r.duration("topologyCheck", DEFAULT_TOPOLOGY_CHECK))
+                .connectionName(r.string("connectionName", DEFAULT_CONNECTION_NAME))
+                .connectionFactory(r.instance("connectionFactory", Consumer.class, null))
+                .build();
     }
 
     /** The queue name, or {@code null} for the default {@code <key>.feathers4j.<instanceId>}. */
-    public String queue() { return queue; }
-
-    /** The queue name this config gives for these options. */
-    public String queueName(SyncOptions options) {
-        return queue != null ? queue : options.key() + ".feathers4j." + options.instanceId();
+    public String queue() {
+        return queue;
     }
 
     /** The queue's {@code x-expires}. */
-    public Duration queueExpires() { return queueExpires; }
+    public Duration queueExpires() {
+        return queueExpires;
+    }
 
     /** The queue's {@code x-max-length}; {@code 0}: unbounded. */
-    public int queueMaxLength() { return queueMaxLength; }
+    public int queueMaxLength() {
+        return queueMaxLength;
+    }
 
     /** The consumer prefetch. */
-    public int prefetch() { return prefetch; }
+    public int prefetch() {
+        return prefetch;
+    }
 
     /** Whether publishes wait for broker confirms (and are re-sent when unconfirmed at a connection loss). */
-    public boolean publisherConfirms() { return publisherConfirms; }
+    public boolean publisherConfirms() {
+        return publisherConfirms;
+    }
 
     /** Whether the queue is durable and messages persistent (they survive a broker restart). */
-    public boolean persistent() { return persistent; }
+    public boolean persistent() {
+        return persistent;
+    }
 
     /** The pause between automatic recovery attempts. */
-    public Duration recoveryInterval() { return recoveryInterval; }
+    public Duration recoveryInterval() {
+        return recoveryInterval;
+    }
 
     /** The pause after a recovery before publishing again. */
-    public Duration recoverySettle() { return recoverySettle; }
+    public Duration recoverySettle() {
+        return recoverySettle;
+    }
 
     /** The first pause between attempts of the first connection. */
-    public Duration connectRetryInitial() { return connectRetryInitial; }
+    public Duration connectRetryInitial() {
+        return connectRetryInitial;
+    }
 
     /** The longest pause between attempts of the first connection. */
-    public Duration connectRetryMax() { return connectRetryMax; }
+    public Duration connectRetryMax() {
+        return connectRetryMax;
+    }
 
-    /** The requested heartbeat. */
-    public Duration heartbeat() { return heartbeat; }
+    /** The requested heartbeat; zero: none. */
+    public Duration heartbeat() {
+        return heartbeat;
+    }
 
     /** The TCP connect timeout. */
-    public Duration connectionTimeout() { return connectionTimeout; }
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
 
     /** The interval of the topology check; zero: none. */
-    public Duration topologyCheck() { return topologyCheck; }
+    public Duration topologyCheck() {
+        return topologyCheck;
+    }
 
     /** The connection name. */
-    public String connectionName() { return connectionName; }
+    public String connectionName() {
+        return connectionName;
+    }
 
     /** The factory customizer, or {@code null}. */
-    public Consumer<ConnectionFactory> connectionFactory() { return connectionFactory; }
-
-    /** With this queue name ({@code null}: the default). */
-    public AmqpSyncConfig queue(String name) {
-        if (name != null && name.isBlank()) throw new IllegalArgumentException("amqp sync option 'queue' must not be blank");
-        if (name != null && name.startsWith("amq.")) {
-            throw new IllegalArgumentException("amqp sync option 'queue' must not start with 'amq.' (reserved by the broker): " + name);
-        }
-        return new AmqpSyncConfig(name, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this queue expiry (at least 1 s, so the queue outlives a reconnect). */
-    public AmqpSyncConfig queueExpires(Duration d) {
-        positive("queueExpires", d);
-        if (d.toMillis() < 1000) throw new IllegalArgumentException("amqp sync option 'queueExpires' must be at least 1 s, got " + d);
-        return new AmqpSyncConfig(queue, d, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this queue length limit ({@code 0}: unbounded). */
-    public AmqpSyncConfig queueMaxLength(int n) {
-        if (n < 0) throw new IllegalArgumentException("amqp sync option 'queueMaxLength' must be >= 0, got " + n);
-        return new AmqpSyncConfig(queue, queueExpires, n, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this prefetch (1 to 65535). */
-    public AmqpSyncConfig prefetch(int n) {
-        if (n < 1 || n > 65535) throw new IllegalArgumentException("amqp sync option 'prefetch' must be 1..65535, got " + n);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, n, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With or without publisher confirms. */
-    public AmqpSyncConfig publisherConfirms(boolean on) {
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, on, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /**
-     * With or without persistence: a durable instance queue and persistent messages (delivery
-     * mode 2), so that what waits in the queue, or was in flight to this instance, survives a
-     * broker restart. Off: a non-durable queue and transient messages (as Node feathers-sync),
-     * faster, but a broker restart loses what was queued.
-     */
-    public AmqpSyncConfig persistent(boolean on) {
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, on, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this pause between recovery attempts. */
-    public AmqpSyncConfig recoveryInterval(Duration d) {
-        positive("recoveryInterval", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, d,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this settle pause after a recovery ({@code 0}: publish at once). */
-    public AmqpSyncConfig recoverySettle(Duration d) {
-        Objects.requireNonNull(d, "recoverySettle");
-        if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'recoverySettle' must be >= 0, got " + d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                d, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this first pause between first-connection attempts. */
-    public AmqpSyncConfig connectRetryInitial(Duration d) {
-        positive("connectRetryInitial", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, d, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this longest pause between first-connection attempts. */
-    public AmqpSyncConfig connectRetryMax(Duration d) {
-        positive("connectRetryMax", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, d, heartbeat, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this requested heartbeat ({@code 0}: none). */
-    public AmqpSyncConfig heartbeat(Duration d) {
-        Objects.requireNonNull(d, "heartbeat");
-        if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'heartbeat' must be >= 0, got " + d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, d, connectionTimeout, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /** With this TCP connect timeout. */
-    public AmqpSyncConfig connectionTimeout(Duration d) {
-        positive("connectionTimeout", d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, d, topologyCheck, connectionName, connectionFactory);
-    }
-
-    /**
-     * With this topology check interval ({@code 0}: none): while connected, the exchange and the
-     * queue's binding are declared again this often, so that an exchange or binding deleted by
-     * someone (with the broker up) comes back by itself.
-     */
-    public AmqpSyncConfig topologyCheck(Duration d) {
-        Objects.requireNonNull(d, "topologyCheck");
-        if (d.isNegative()) throw new IllegalArgumentException("amqp sync option 'topologyCheck' must be >= 0, got " + d);
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, d, connectionName, connectionFactory);
-    }
-
-    /** With this connection name. */
-    public AmqpSyncConfig connectionName(String name) {
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout,
-                topologyCheck, Objects.requireNonNull(name, "connectionName"), connectionFactory);
-    }
-
-    /** With this factory customizer, applied after the URI and the settings above. */
-    public AmqpSyncConfig connectionFactory(Consumer<ConnectionFactory> customizer) {
-        return new AmqpSyncConfig(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
-                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck, connectionName, customizer);
-    }
-
-    private static void positive(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("amqp sync option '" + name + "' must be positive, got " + d);
-    }
-
-    private static Duration duration(String name, Object v) {
-        if (v instanceof Duration d) return d;
-        if (v instanceof Number n) return Duration.ofMillis(n.longValue());
-        String s = String.valueOf(v).trim();
-        try {
-            return s.matches("\\d+") ? Duration.ofMillis(Long.parseLong(s)) : Duration.parse(s);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("amqp sync option '" + name + "' must be a Duration, milliseconds or ISO-8601 (PT2S), got '" + s + "'", e);
-        }
-    }
-
-    private static int integer(String name, Object v) {
-        if (v instanceof Number n) return n.intValue();
-        try {
-            return Integer.parseInt(String.valueOf(v).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("amqp sync option '" + name + "' must be an integer, got '" + v + "'", e);
-        }
-    }
-
-    private static boolean bool(String name, Object v) {
-        if (v instanceof Boolean b) return b;
-        String s = String.valueOf(v).trim();
-        if (s.equalsIgnoreCase("true")) return true;
-        if (s.equalsIgnoreCase("false")) return false;
-        throw new IllegalArgumentException("amqp sync option '" + name + "' must be true or false, got '" + v + "'");
+    public Consumer<ConnectionFactory> connectionFactory() {
+        return connectionFactory;
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof AmqpSyncConfig c)) return false;
+        return queueMaxLength == c.queueMaxLength && prefetch == c.prefetch && publisherConfirms == c.publisherConfirms
+                && persistent == c.persistent && Objects.equals(queue, c.queue) && queueExpires.equals(c.queueExpires)
+                && recoveryInterval.equals(c.recoveryInterval) && recoverySettle.equals(c.recoverySettle)
+                && connectRetryInitial.equals(c.connectRetryInitial) && connectRetryMax.equals(c.connectRetryMax)
+                && heartbeat.equals(c.heartbeat) && connectionTimeout.equals(c.connectionTimeout)
+                && topologyCheck.equals(c.topologyCheck) && connectionName.equals(c.connectionName)
+                && Objects.equals(connectionFactory, c.connectionFactory);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(queue, queueExpires, queueMaxLength, prefetch, publisherConfirms, persistent, recoveryInterval,
+                recoverySettle, connectRetryInitial, connectRetryMax, heartbeat, connectionTimeout, topologyCheck,
+                connectionName, connectionFactory);
+    }
+
+    /** The settings in the option grammar; the customizer is only said to be set (it may hold credentials). */
+    @Override
     public String toString() {
-        return "AmqpSyncConfig{queue=" + queue + ", queueExpires=" + queueExpires + ", queueMaxLength=" + queueMaxLength
-                + ", prefetch=" + prefetch + ", publisherConfirms=" + publisherConfirms + ", persistent=" + persistent + ", recoveryInterval=" + recoveryInterval
-                + ", recoverySettle=" + recoverySettle + ", connectRetry=" + connectRetryInitial + ".." + connectRetryMax
-                + ", heartbeat=" + heartbeat + ", connectionTimeout=" + connectionTimeout + ", topologyCheck=" + topologyCheck + ", connectionName=" + connectionName + "}";
+        return "AmqpSyncConfig{queue=" + queue + ", queueExpires=" + OptionReader.format(queueExpires)
+                + ", queueMaxLength=" + queueMaxLength + ", prefetch=" + prefetch + ", publisherConfirms=" + publisherConfirms
+                + ", persistent=" + persistent + ", recoveryInterval=" + OptionReader.format(recoveryInterval)
+                + ", recoverySettle=" + OptionReader.format(recoverySettle)
+                + ", connectRetryInitial=" + OptionReader.format(connectRetryInitial)
+                + ", connectRetryMax=" + OptionReader.format(connectRetryMax) + ", heartbeat=" + OptionReader.format(heartbeat)
+                + ", connectionTimeout=" + OptionReader.format(connectionTimeout)
+                + ", topologyCheck=" + OptionReader.format(topologyCheck) + ", connectionName=" + connectionName
+                + ", connectionFactory=" + (connectionFactory == null ? "none" : "set") + "}";
+    }
+
+    /** Builds an {@link AmqpSyncConfig}; each method checks its value and names the option when it is wrong. */
+    public static final class Builder {
+
+        private String queue;
+        private Duration queueExpires = DEFAULT_QUEUE_EXPIRES;
+        private int queueMaxLength = DEFAULT_QUEUE_MAX_LENGTH;
+        private int prefetch = DEFAULT_PREFETCH;
+        private boolean publisherConfirms = DEFAULT_PUBLISHER_CONFIRMS;
+        private boolean persistent = DEFAULT_PERSISTENT;
+        private Duration recoveryInterval = DEFAULT_RECOVERY_INTERVAL;
+        private Duration recoverySettle = DEFAULT_RECOVERY_SETTLE;
+        private Duration connectRetryInitial = DEFAULT_CONNECT_RETRY_INITIAL;
+        private Duration connectRetryMax = DEFAULT_CONNECT_RETRY_MAX;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+        private Duration topologyCheck = DEFAULT_TOPOLOGY_CHECK;
+        private String connectionName = DEFAULT_CONNECTION_NAME;
+        private Consumer<ConnectionFactory> connectionFactory;
+
+        private Builder() {
+        }
+
+        private Builder(AmqpSyncConfig c) {
+            queue = c.queue;
+            queueExpires = c.queueExpires;
+            queueMaxLength = c.queueMaxLength;
+            prefetch = c.prefetch;
+            publisherConfirms = c.publisherConfirms;
+            persistent = c.persistent;
+            recoveryInterval = c.recoveryInterval;
+            recoverySettle = c.recoverySettle;
+            connectRetryInitial = c.connectRetryInitial;
+            connectRetryMax = c.connectRetryMax;
+            heartbeat = c.heartbeat;
+            connectionTimeout = c.connectionTimeout;
+            topologyCheck = c.topologyCheck;
+            connectionName = c.connectionName;
+            connectionFactory = c.connectionFactory;
+        }
+
+        /** This instance's queue ({@code null}: {@code <key>.feathers4j.<instanceId>}); not blank, not {@code amq.*}. */
+        public Builder queue(String name) {
+            if (name != null) {
+                SyncAssert.notEmpty("amqp sync option 'queue'", name);
+                SyncAssert.isTrue(!name.startsWith("amq."),
+                        () -> "amqp sync option 'queue' must not start with 'amq.' (reserved by the broker): " + name);
+            }
+            this.queue = name;
+            return this;
+        }
+
+        /** The queue's {@code x-expires}: at least 1 s, so that the queue outlives a reconnect. */
+        public Builder queueExpires(Duration d) {
+            SyncAssert.positive("amqp sync option 'queueExpires'", d);
+            SyncAssert.isTrue(d.toMillis() >= 1000,
+                    () -> "amqp sync option 'queueExpires' must be at least 1s, got " + OptionReader.format(d));
+            this.queueExpires = d;
+            return this;
+        }
+
+        /** The queue's {@code x-max-length} ({@code 0}: unbounded). */
+        public Builder queueMaxLength(int n) {
+            SyncAssert.atLeast("amqp sync option 'queueMaxLength'", n, 0);
+            this.queueMaxLength = n;
+            return this;
+        }
+
+        /** The consumer prefetch, 1 to 65535. */
+        public Builder prefetch(int n) {
+            SyncAssert.isTrue(n >= 1 && n <= 65535, () -> "amqp sync option 'prefetch' must be 1..65535, got " + n);
+            this.prefetch = n;
+            return this;
+        }
+
+        /** With or without publisher confirms (unconfirmed messages are re-sent after a reconnect). */
+        public Builder publisherConfirms(boolean on) {
+            this.publisherConfirms = on;
+            return this;
+        }
+
+        /**
+         * A durable instance queue and persistent messages (delivery mode 2), so that what waits in
+         * the queue, or was in flight to this instance, survives a broker restart. Off: a
+         * non-durable queue and transient messages (as Node feathers-sync), faster, but a broker
+         * restart loses what was queued.
+         */
+        public Builder persistent(boolean on) {
+            this.persistent = on;
+            return this;
+        }
+
+        /** The pause between automatic recovery attempts, &gt; 0. */
+        public Builder recoveryInterval(Duration d) {
+            this.recoveryInterval = SyncAssert.positive("amqp sync option 'recoveryInterval'", d);
+            return this;
+        }
+
+        /** After a recovery, how long to keep buffering before publishing again ({@code 0}: at once). */
+        public Builder recoverySettle(Duration d) {
+            this.recoverySettle = SyncAssert.nonNegative("amqp sync option 'recoverySettle'", d);
+            return this;
+        }
+
+        /** The first pause between attempts of the first connection, &gt; 0. */
+        public Builder connectRetryInitial(Duration d) {
+            this.connectRetryInitial = SyncAssert.positive("amqp sync option 'connectRetryInitial'", d);
+            return this;
+        }
+
+        /** The longest pause between attempts of the first connection (doubling up to it), &gt; 0. */
+        public Builder connectRetryMax(Duration d) {
+            this.connectRetryMax = SyncAssert.positive("amqp sync option 'connectRetryMax'", d);
+            return this;
+        }
+
+        /** The requested heartbeat ({@code 0}: none); a URI {@code ?heartbeat=} wins. */
+        public Builder heartbeat(Duration d) {
+            this.heartbeat = SyncAssert.nonNegative("amqp sync option 'heartbeat'", d);
+            return this;
+        }
+
+        /** The TCP connect timeout, &gt; 0; a URI {@code ?connection_timeout=} wins. */
+        public Builder connectionTimeout(Duration d) {
+            this.connectionTimeout = SyncAssert.positive("amqp sync option 'connectionTimeout'", d);
+            return this;
+        }
+
+        /**
+         * The topology check interval ({@code 0}: none): while connected, the exchange and the
+         * queue's binding are declared again this often, so that an exchange or binding deleted by
+         * someone (with the broker up) comes back by itself.
+         */
+        public Builder topologyCheck(Duration d) {
+            this.topologyCheck = SyncAssert.nonNegative("amqp sync option 'topologyCheck'", d);
+            return this;
+        }
+
+        /** The connection name shown in the management UI. */
+        public Builder connectionName(String name) {
+            this.connectionName = SyncAssert.notNull("amqp sync option 'connectionName'", name);
+            return this;
+        }
+
+        /** A customizer applied last to the connection factory (TLS context, credentials provider, ...); {@code null}: none. */
+        public Builder connectionFactory(Consumer<ConnectionFactory> customizer) {
+            this.connectionFactory = customizer;
+            return this;
+        }
+
+        /** The settings (a {@code connectRetryMax} below {@code connectRetryInitial} caps every pause at it). */
+        public AmqpSyncConfig build() {
+            return new AmqpSyncConfig(this);
+        }
     }
 }

@@ -2,8 +2,10 @@ package org.feathers4j.sync.amqp;
 
 import org.feathers4j.sync.SyncAdapterContract;
 import org.feathers4j.sync.SyncOptions;
+import org.junit.jupiter.api.Tag;
 
 /** The adapter contract against the shared RabbitMQ. */
+@Tag("broker")
 class AmqpContractTest extends SyncAdapterContract {
 
     @Override

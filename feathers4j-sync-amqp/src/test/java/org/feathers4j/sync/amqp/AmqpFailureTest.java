@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.spi.SyncAdapter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** No silent failure, against the shared RabbitMQ: an error from the class path ends in FAILED, logged, at once. */
+@Tag("broker")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AmqpFailureTest {
 

@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.feathers4j.Application;
 import org.feathers4j.SyncState;
-import org.feathers4j.sync.amqp.AmqpTestSupport.Recorder;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * included) receive them: reports crashes, lost and duplicated events. Touches the shared
  * RabbitMQ through rabbitmqctl and always restores it.
  */
+@Tag("broker")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class AmqpOutageTest {
 
@@ -70,9 +72,9 @@ class AmqpOutageTest {
             Application c = app(options(URI, key).option("persistent", persistent));
             apps.addAll(List.of(a, b, c));
             for (Application x : apps) x.sync().ready().get(20, TimeUnit.SECONDS);
-            Recorder ra = Recorder.on(a, "messages", "created");
-            Recorder rb = Recorder.on(b, "messages", "created");
-            Recorder rc = Recorder.on(c, "messages", "created");
+            List<Received> ra = AmqpTestSupport.created(a);
+            List<Received> rb = AmqpTestSupport.created(b);
+            List<Received> rc = AmqpTestSupport.created(c);
 
             AtomicLong createFailures = new AtomicLong();
             AtomicLong outageEnded = new AtomicLong();
@@ -113,21 +115,27 @@ class AmqpOutageTest {
             // wait for the stragglers: everything that will arrive arrives within this
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline
-                    && (ra.distinct() < lastSent || rb.distinct() < lastSent || rc.distinct() < lastSent)) {
+                    && (AmqpTestSupport.distinct(ra) < lastSent || AmqpTestSupport.distinct(rb) < lastSent || AmqpTestSupport.distinct(rc) < lastSent)) {
                 Thread.sleep(100);
             }
-            Thread.sleep(1000); // late duplicates, if any
+            // late duplicates, if any: wait until nothing more arrives for 1 s
+            java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(1)).atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
+                        long now = ra.size() + rb.size() + rc.size();
+                        return seen.getAndSet(now) == now;
+                    });
             List<String> lines = new ArrayList<>();
             long lost = 0;
             long dup = 0;
             String[] names = {"A (sender)", "B", "C"};
-            Recorder[] rs = {ra, rb, rc};
+            List<List<Received>> rs = List.of(ra, rb, rc);
             for (int k = 0; k < 3; k++) {
-                long missing = rs[k].missing(1, total);
+                long missing = AmqpTestSupport.missing(rs.get(k), 1, total);
                 lost += missing;
-                dup += rs[k].duplicates();
+                dup += AmqpTestSupport.duplicates(rs.get(k));
                 lines.add(String.format("  %-10s received %d distinct of %d, lost %d (%s), duplicated (seen by the app) %d; state %s; sync counters %s",
-                        names[k], rs[k].distinct(), total, missing, rs[k].missingRanges(1, total), rs[k].duplicates(), apps.get(k).sync().state(),
+                        names[k], AmqpTestSupport.distinct(rs.get(k)), total, missing, AmqpTestSupport.missingRanges(rs.get(k), 1, total), AmqpTestSupport.duplicates(rs.get(k)), apps.get(k).sync().state(),
                         apps.get(k).sync().counters()));
             }
             Report r = new Report(name, total, createFailures.get(), uncaught.get(), lines, lost, dup);
@@ -204,7 +212,7 @@ class AmqpOutageTest {
         Application b = app(key);
         apps.addAll(List.of(a, b));
         for (Application x : apps) x.sync().ready().get(20, TimeUnit.SECONDS);
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = AmqpTestSupport.created(b);
         a.service("messages").create(Map.of("n", 1L)).get(10, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> rb.size() == 1);
         long n = 1;
@@ -226,8 +234,8 @@ class AmqpOutageTest {
         }
         long last = n;
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> rb.distinct() == last && a.sync().state() == SyncState.CONNECTED);
-        assertThat(rb.missing(1, last)).isZero();
-        System.out.printf("MEMORY ALARM: %d events, b received %d distinct; a's counters %s%n", last, rb.distinct(), a.sync().counters());
+                .until(() -> AmqpTestSupport.distinct(rb) == last && a.sync().state() == SyncState.CONNECTED);
+        assertThat(AmqpTestSupport.missing(rb, 1, last)).isZero();
+        System.out.printf("MEMORY ALARM: %d events, b received %d distinct; a's counters %s%n", last, AmqpTestSupport.distinct(rb), a.sync().counters());
     }
 }

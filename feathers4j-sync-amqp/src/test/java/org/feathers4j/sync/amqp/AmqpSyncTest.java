@@ -32,13 +32,15 @@ import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.GzipJsonSerializer;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.TcpProxy;
-import org.feathers4j.sync.amqp.AmqpTestSupport.Recorder;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@Tag("broker")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AmqpSyncTest {
 
@@ -82,13 +84,13 @@ class AmqpSyncTest {
         SyncOptions o = options(URI, key).serializer(new GzipJsonSerializer());
         Application a = started(o.copy());
         Application b = started(o.copy().instanceId("b-" + key));
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = AmqpTestSupport.created(b);
         try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
             String q = ch.queueDeclare().getQueue();
             ch.queueBind(q, key, "");
             a.service("messages").create(Map.of("text", "zipped", "n", 3)).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
-            assertThat(map(rb.data.get(0))).containsEntry("text", "zipped");
+            assertThat(map(rb.get(0).data())).containsEntry("text", "zipped");
             byte[] body = await().atMost(Duration.ofSeconds(5)).until(() -> {
                 var g = ch.basicGet(q, true);
                 return g == null ? null : g.getBody();
@@ -102,7 +104,7 @@ class AmqpSyncTest {
     void malformedMessageIsDroppedAndCounted() throws Exception {
         Application a = started();
         Application b = started();
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = AmqpTestSupport.created(b);
         try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
             ch.basicPublish(key, "", null, "{not json".getBytes(StandardCharsets.UTF_8));
             ch.basicPublish(key, "", null, new byte[] {0, 1, 2, (byte) 0xff});
@@ -153,37 +155,10 @@ class AmqpSyncTest {
     }
 
     @Test
-    void schemesSelectTheAmqpAdapter() {
-        for (String u : List.of("amqp://localhost", "amqps://localhost", "rabbitmq://localhost", "AMQP://localhost")) {
-            assertThat(Sync.provider(SyncOptions.uri(u)).type()).as(u).isEqualTo("amqp");
-        }
-        assertThatThrownBy(() -> AmqpSync.adapter(SyncOptions.uri("redis://localhost")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("amqp");
-        assertThatThrownBy(() -> AmqpSyncConfig.from(new SyncOptions().option("queueExpires", "soon")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("queueExpires");
-        assertThatThrownBy(() -> AmqpSyncConfig.from(new SyncOptions().option("prefetch", 0)))
-                .hasMessageContaining("prefetch");
-        com.rabbitmq.client.ConnectionFactory tls = AmqpSync.factoryFor(
-                SyncOptions.uri("amqps://u:p@broker.example:5671/%2F?heartbeat=7"), AmqpSyncConfig.defaults());
-        assertThat(tls.isSSL()).isTrue();
-        assertThat(tls.getPort()).isEqualTo(5671);
-        assertThat(tls.getRequestedHeartbeat()).as("the URI's heartbeat wins").isEqualTo(7);
-        com.rabbitmq.client.ConnectionFactory plain = AmqpSync.factoryFor(
-                SyncOptions.uri("rabbitmq://u:p@broker.example/vh"), AmqpSyncConfig.defaults());
-        assertThat(plain.getPort()).isEqualTo(5672);
-        assertThat(plain.getVirtualHost()).isEqualTo("vh");
-        assertThat(plain.getRequestedHeartbeat()).isEqualTo(10);
-        AmqpSyncConfig c = AmqpSyncConfig.from(new SyncOptions().option("queueExpires", "PT5M").option("recoverySettle", 250));
-        assertThat(c.queueExpires()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(c.recoverySettle()).isEqualTo(Duration.ofMillis(250));
-        assertThat(AmqpSyncConfig.defaults().queueExpires()).isEqualTo(AmqpSyncConfig.DEFAULT_QUEUE_EXPIRES);
-    }
-
-    @Test
     void rabbitmqAliasConnects() throws Exception {
         Application a = started(options(URI.replaceFirst("^amqp", "rabbitmq"), key));
         Application b = started();
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = AmqpTestSupport.created(b);
         a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
     }
@@ -200,7 +175,7 @@ class AmqpSyncTest {
                 .hasMessageNotContaining("wrong-password");
         assertThat(a.sync().state()).isEqualTo(SyncState.FAILED);
         // the app keeps working locally
-        Recorder r = Recorder.on(a, "messages", "created");
+        List<Received> r = AmqpTestSupport.created(a);
         a.service("messages").create(Map.of("n", 1)).join();
         assertThat(r.size()).isEqualTo(1);
     }
@@ -228,6 +203,31 @@ class AmqpSyncTest {
     }
 
     @Test
+    void failuresCarryTheirReason() throws Exception {
+        String bad = URI.replaceFirst("://[^@/]*@", "://guest:wrong-password@");
+        if (!bad.contains("@")) bad = URI.replaceFirst("://", "://guest:wrong-password@");
+        String noVhost = URI.replaceFirst("(://[^/]+)(/.*)?$", "$1/no-such-vhost-f4j");
+        try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
+            ch.exchangeDeclare(key, BuiltinExchangeType.FANOUT, true);
+        }
+        Map<String, org.feathers4j.sync.SyncException.Reason> expected = new LinkedHashMap<>();
+        expected.put(bad, org.feathers4j.sync.SyncException.Reason.AUTHENTICATION);
+        expected.put(noVhost, org.feathers4j.sync.SyncException.Reason.CONFIGURATION);
+        expected.put(URI, org.feathers4j.sync.SyncException.Reason.CONFIGURATION); // the durable exchange: PRECONDITION_FAILED
+        for (var e : expected.entrySet()) {
+            Application a = app(options(e.getKey(), key));
+            apps.add(a);
+            assertThatThrownBy(() -> a.sync().ready().get(20, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(org.feathers4j.sync.SyncException.class, x -> {
+                        assertThat(x.reason()).as(x.getMessage()).isEqualTo(e.getValue());
+                        assertThat(x.type()).isEqualTo("amqp");
+                        assertThat(x.getCause()).isNotNull();
+                    });
+            assertThat(a.sync().lastError()).isInstanceOf(org.feathers4j.sync.SyncException.class);
+        }
+    }
+
+    @Test
     void givenConnectionIsUsedAndNotClosed() throws Exception {
         com.rabbitmq.client.ConnectionFactory f = AmqpTestSupport.factory();
         f.setAutomaticRecoveryEnabled(true);
@@ -238,7 +238,7 @@ class AmqpSyncTest {
             apps.add(a);
             a.sync().ready().get(20, TimeUnit.SECONDS);
             Application b = started();
-            Recorder rb = Recorder.on(b, "messages", "created");
+            List<Received> rb = AmqpTestSupport.created(b);
             a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> rb.size() == 1);
             a.sync().close().get(10, TimeUnit.SECONDS);
@@ -256,7 +256,7 @@ class AmqpSyncTest {
         a.sync().ready().get(20, TimeUnit.SECONDS);
         assertThat(f.isAutomaticRecoveryEnabled()).isFalse();
         Application b = started();
-        Recorder ra = Recorder.on(a, "messages", "created");
+        List<Received> ra = AmqpTestSupport.created(a);
         b.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> ra.size() == 1);
     }
@@ -265,7 +265,7 @@ class AmqpSyncTest {
     void queueDeletedByAnOperatorComesBack() throws Exception {
         Application a = started();
         Application b = started();
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = AmqpTestSupport.created(b);
         String queueB = key + ".feathers4j." + b.sync().instanceId();
         try (Connection raw = AmqpTestSupport.raw(); Channel ch = raw.createChannel()) {
             ch.queueDelete(queueB);
@@ -287,7 +287,7 @@ class AmqpSyncTest {
         SyncOptions o = options(URI, key).option("topologyCheck", Duration.ofSeconds(1));
         Application a = started(o.copy().instanceId("a-" + key));
         Application b = started(o.copy().instanceId("b-" + key));
-        Recorder rb = Recorder.on(b, "messages", "created");
+        List<Received> rb = AmqpTestSupport.created(b);
         AmqpTestSupport.deleteExchange(key);
         // events published while the exchange is gone are lost by nature; syncing resumes by itself
         long n = 0;
@@ -307,9 +307,9 @@ class AmqpSyncTest {
             String viaProxy = URI.replaceFirst("@[^/:]+(:\\d+)?", "@127.0.0.1:" + proxy.port());
             Application a = app(options(viaProxy, key));
             apps.add(a);
-            Recorder ra = Recorder.on(a, "messages", "created");
+            List<Received> ra = AmqpTestSupport.created(a);
             Application b = started();
-            Recorder rb = Recorder.on(b, "messages", "created");
+            List<Received> rb = AmqpTestSupport.created(b);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> a.sync().lastError() != null);
             assertThat(a.sync().ready()).isNotDone();
@@ -318,8 +318,7 @@ class AmqpSyncTest {
             // the app works while the broker is away; its events wait in the buffer
             a.service("messages").create(Map.of("n", 1)).get(10, TimeUnit.SECONDS);
             assertThat(a.sync().counters()).containsEntry("buffered", 1L);
-            Thread.sleep(1500);
-            assertThat(a.sync().ready()).isNotDone();
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !a.sync().ready().isDone());
 
             proxy.open();
             a.sync().ready().get(20, TimeUnit.SECONDS);

@@ -10,18 +10,14 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.feathers4j.Application;
-import org.feathers4j.HookContext;
-import org.feathers4j.memory.MemoryService;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.SyncTestApps;
+import org.feathers4j.sync.SyncTestApps.Received;
 
 /** The real RabbitMQ the tests use (FEATHERS4J_AMQP_URI, default amqp://guest:guest@127.0.0.1:5672). */
 final class AmqpTestSupport {
@@ -59,7 +55,7 @@ final class AmqpTestSupport {
     }
 
     static String uniqueKey() {
-        return "f4j-test-" + UUID.randomUUID().toString().substring(0, 8);
+        return SyncTestApps.uniqueKey("amqp");
     }
 
     static void deleteExchange(String key) {
@@ -81,8 +77,7 @@ final class AmqpTestSupport {
     }
 
     static Application app(SyncOptions options) {
-        Application app = new Application();
-        app.use("messages", new MemoryService());
+        Application app = SyncTestApps.app();
         app.configure(Sync.of(options));
         return app;
     }
@@ -148,66 +143,82 @@ final class AmqpTestSupport {
         throw new AssertionError("RabbitMQ did not accept connections again within 120 s after start_app", first);
     }
 
-    /** Records the events of one kind on one service: how often each id arrived, and the contexts. */
-    static final class Recorder {
-        final Map<Object, AtomicInteger> counts = new ConcurrentHashMap<>();
-        final List<Object> data = new CopyOnWriteArrayList<>();
-        final List<HookContext> contexts = new CopyOnWriteArrayList<>();
-
-        static Recorder on(Application app, String path, String event) {
-            Recorder r = new Recorder();
-            app.service(path).on(event, (d, ctx) -> r.add(d, ctx));
-            return r;
-        }
-
-        private void add(Object d, HookContext ctx) {
-            data.add(d);
-            contexts.add(ctx);
-            Object id = d instanceof Map<?, ?> m ? m.get("n") : d;
-            if (id instanceof Number n) id = n.longValue();
-            counts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-        }
-
-        int size() {
-            return data.size();
-        }
-
-        long distinct() {
-            return counts.size();
-        }
-
-        long duplicates() {
-            return counts.values().stream().mapToLong(a -> Math.max(0, a.get() - 1)).sum();
-        }
-
-        /** The missing ids as ranges, e.g. {@code 1201-1530, 1611}; at most 10 ranges. */
-        String missingRanges(long from, long to) {
-            StringBuilder sb = new StringBuilder();
-            int ranges = 0;
-            long i = from;
-            while (i <= to && ranges < 10) {
-                if (counts.containsKey(i)) {
-                    i++;
-                    continue;
-                }
-                long j = i;
-                while (j + 1 <= to && !counts.containsKey(j + 1)) j++;
-                if (sb.length() > 0) sb.append(", ");
-                sb.append(i == j ? String.valueOf(i) : i + "-" + j);
-                ranges++;
-                i = j + 1;
-            }
-            return sb.length() == 0 ? "none" : sb.toString();
-        }
-
-        long missing(long from, long to) {
-            long m = 0;
-            for (long i = from; i <= to; i++) if (!counts.containsKey(i)) m++;
-            return m;
-        }
+    /** The {@code created} events of the {@code messages} service of {@code app}, recorded from now on. */
+    static List<Received> created(Application app) {
+        List<Received> all = SyncTestApps.record(app);
+        return new FilteredView(all);
     }
 
-    static void forEach(List<Application> apps, Consumer<Application> c) {
-        apps.forEach(c);
+    /** How often each id (data field {@code n}, as a long) arrived. */
+    static Map<Long, Long> counts(List<Received> received) {
+        Map<Long, Long> counts = new HashMap<>();
+        for (Object n : SyncTestApps.field(received, "n")) {
+            if (n instanceof Number x) counts.merge(x.longValue(), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    static long distinct(List<Received> received) {
+        return counts(received).size();
+    }
+
+    static long duplicates(List<Received> received) {
+        return counts(received).values().stream().mapToLong(c -> c - 1).sum();
+    }
+
+    static long missing(List<Received> received, long from, long to) {
+        Map<Long, Long> counts = counts(received);
+        long m = 0;
+        for (long i = from; i <= to; i++) if (!counts.containsKey(i)) m++;
+        return m;
+    }
+
+    /** The missing ids as ranges, e.g. {@code 1201-1530, 1611}; at most 10 ranges. */
+    static String missingRanges(List<Received> received, long from, long to) {
+        Map<Long, Long> counts = counts(received);
+        StringBuilder sb = new StringBuilder();
+        int ranges = 0;
+        long i = from;
+        while (i <= to && ranges < 10) {
+            if (counts.containsKey(i)) {
+                i++;
+                continue;
+            }
+            long j = i;
+            while (j + 1 <= to && !counts.containsKey(j + 1)) j++;
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(i == j ? String.valueOf(i) : i + "-" + j);
+            ranges++;
+            i = j + 1;
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    /** A live view of the recorded {@code created} events. */
+    private static final class FilteredView extends java.util.AbstractList<Received> {
+        private final List<Received> all;
+
+        FilteredView(List<Received> all) {
+            this.all = all;
+        }
+
+        private List<Received> snapshot() {
+            return all.stream().filter(r -> r.event().equals("created")).toList();
+        }
+
+        @Override
+        public Received get(int index) {
+            return snapshot().get(index);
+        }
+
+        @Override
+        public int size() {
+            return snapshot().size();
+        }
+
+        @Override
+        public java.util.Iterator<Received> iterator() {
+            return snapshot().iterator();
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.Application;
 import org.feathers4j.sync.SyncOptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * burst of {@code N} events with at most 100 creates in flight; reports the events per second
  * delivered to each other instance, with persistence on and off.
  */
+@Tag("broker")
 class AmqpThroughputBenchmark {
 
     private static final int N = Integer.getInteger("feathers4j.bench.n", 20_000);

@@ -21,13 +21,15 @@ import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.HookContext;
 import org.feathers4j.Params;
-import org.feathers4j.sync.amqp.AmqpTestSupport.Recorder;
+import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Node feathers-sync 3.1.1 (amqp) and feathers4j on one RabbitMQ exchange see each other's events. */
+@Tag("broker")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NodeInteropTest {
 
@@ -101,7 +103,7 @@ class NodeInteropTest {
     void javaAndNodeSeeEachOthersEvents() throws Exception {
         app = AmqpTestSupport.app(AmqpTestSupport.options(URI, key));
         app.sync().ready().get(20, TimeUnit.SECONDS);
-        Recorder java = Recorder.on(app, "messages", "created");
+        List<Received> java = AmqpTestSupport.created(app);
         Writer toNode = startNode();
 
         // Java -> Node
@@ -117,11 +119,11 @@ class NodeInteropTest {
         // Node -> Java
         toNode.write("create {\"text\":\"from node\",\"n\":2}\n");
         toNode.flush();
-        await().atMost(Duration.ofSeconds(10)).until(() -> java.counts.containsKey(2L));
+        await().atMost(Duration.ofSeconds(10)).until(() -> AmqpTestSupport.counts(java).containsKey(2L));
         int i = 0;
-        while (!(AmqpSyncTest.map(java.data.get(i)).get("n") instanceof Number n && n.intValue() == 2)) i++;
-        Map<String, Object> d = AmqpSyncTest.map(java.data.get(i));
-        HookContext ctx = java.contexts.get(i);
+        while (!(AmqpSyncTest.map(java.get(i).data()).get("n") instanceof Number n && n.intValue() == 2)) i++;
+        Map<String, Object> d = AmqpSyncTest.map(java.get(i).data());
+        HookContext ctx = java.get(i).context();
         assertThat(d).containsEntry("text", "from node");
         assertThat(ctx.isFromSync()).isTrue();
         assertThat(ctx.method().methodName()).isEqualTo("create");
