@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.spi.support.SyncFailures;
@@ -101,7 +102,7 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
         synchronized (lock) {
             SyncState s = state;
             if (s == SyncState.CLOSED || s == SyncState.FAILED) {
-                return CompletableFuture.failedFuture(new IllegalStateException(
+                return CompletableFuture.failedFuture(new SyncException(type, SyncException.Reason.CLOSED,
                         type + " sync adapter is " + s.name().toLowerCase(java.util.Locale.ROOT)
                                 + (lastError == null ? "" : ": " + lastError.getMessage())));
             }
@@ -109,13 +110,14 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
             CompletableFuture<Void> done = new CompletableFuture<>();
             if (options.bufferSize() == 0) {
                 countDropped();
-                done.completeExceptionally(new IllegalStateException(type + " sync adapter is disconnected and bufferSize is 0"));
+                done.completeExceptionally(new SyncException(type, SyncException.Reason.OVERFLOW,
+                        type + " sync adapter is disconnected and bufferSize is 0"));
                 return done;
             }
             if (buffer.size() >= options.bufferSize()) {
                 Pending oldest = buffer.poll();
                 countDropped();
-                oldest.done().completeExceptionally(new IllegalStateException(
+                oldest.done().completeExceptionally(new SyncException(type, SyncException.Reason.OVERFLOW,
                         type + " sync buffer overflow: dropped the oldest of " + options.bufferSize() + " buffered messages"));
             }
             buffer.add(new Pending(message, done));
@@ -255,10 +257,10 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
             }
             unexpectedErrors.incrementAndGet();
             if (SyncFailures.isUnrecoverable(cause)) {
-                failed(cause);
+                failed(asSyncException(what, cause));
                 return true;
             }
-            lastError = cause;
+            lastError = asSyncException(what, cause);
             long n = unexpectedErrors.get();
             if (n <= 10 || n % 100 == 0) {
                 LOG.error("{} sync: {} threw unexpectedly ({} so far); retrying: {}", type, what, n,
@@ -268,6 +270,21 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
         } catch (Throwable t) {
             return state == SyncState.FAILED; // logging itself failed; nothing better to do
         }
+    }
+
+    /**
+     * What an adapter reports as its error: {@code cause} itself when it is a {@link SyncException},
+     * else one wrapping it, with reason {@code INCOMPATIBLE_CLASSPATH} for an unrecoverable cause and
+     * {@code INTERNAL} otherwise.
+     *
+     * @param what  what was running, e.g. {@code "connect"}
+     * @param cause what it threw
+     */
+    protected final SyncException asSyncException(String what, Throwable cause) {
+        if (cause instanceof SyncException e) return e;
+        SyncException.Reason reason = SyncFailures.isUnrecoverable(cause)
+                ? SyncException.Reason.INCOMPATIBLE_CLASSPATH : SyncException.Reason.INTERNAL;
+        return new SyncException(type, reason, type + " sync: " + what + " failed: " + SyncFailures.describe(cause), cause);
     }
 
     /**
@@ -371,11 +388,12 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
             if (state == SyncState.CLOSED) return CompletableFuture.completedFuture(null);
             state = SyncState.CLOSED;
             n = buffer.size();
-            failBuffered(new IllegalStateException(type + " sync adapter closed"));
+            failBuffered(new SyncException(type, SyncException.Reason.CLOSED, type + " sync adapter closed"));
             stopWatchingNotReady();
         }
         if (n > 0) LOG.warn("{} sync closed with {} buffered message(s) not sent", type, n);
-        ready.completeExceptionally(new IllegalStateException(type + " sync adapter closed before it was ready"));
+        ready.completeExceptionally(new SyncException(type, SyncException.Reason.CLOSED,
+                type + " sync adapter closed before it was ready"));
         try {
             CompletableFuture<Void> f = doClose();
             return f != null ? f : CompletableFuture.completedFuture(null);

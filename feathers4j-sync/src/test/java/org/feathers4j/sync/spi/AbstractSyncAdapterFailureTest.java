@@ -14,9 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.feathers4j.sync.LogCapture;
-import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.LogCapture;
+import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.spi.support.SyncFailures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -175,7 +176,8 @@ class AbstractSyncAdapterFailureTest {
             await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
                     assertThat(log.lines("ERROR", "publish threw unexpectedly", "broken invariant")).hasSize(1));
             assertThat(p.state()).isEqualTo(SyncState.CONNECTED); // not a class-path problem: keeps going
-            assertThat(p.lastError()).isInstanceOf(AssertionError.class);
+            assertThat(p.lastError()).isInstanceOf(SyncException.class).hasCauseInstanceOf(AssertionError.class);
+            assertThat(((SyncException) p.lastError()).reason()).isEqualTo(SyncException.Reason.INTERNAL);
         }
     }
 
