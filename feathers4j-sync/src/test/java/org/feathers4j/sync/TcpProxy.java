@@ -72,15 +72,24 @@ public final class TcpProxy implements AutoCloseable {
 
     private void accept(ServerSocket s) {
         while (!s.isClosed()) {
+            Socket in;
             try {
-                Socket in = s.accept();
+                in = s.accept();
+            } catch (IOException e) {
+                continue; // closed (the loop ends) or one failed accept
+            }
+            try {
                 Socket out = new Socket(targetHost, targetPort);
                 sockets.add(in);
                 sockets.add(out);
                 pipe(in, out);
                 pipe(out, in);
             } catch (IOException e) {
-                // closed, or target unreachable: the client sees a reset
+                try {
+                    in.close(); // target unreachable: the client sees its connection end at once
+                } catch (IOException ignored) {
+                    // closing
+                }
             }
         }
     }
