@@ -25,6 +25,24 @@ public final class FailureAssertions {
         assertFailedVisibly(adapter, cause, log, within, false);
     }
 
+    /**
+     * Starts an adapter whose connector throws {@code cause} and checks that it fails visibly within
+     * 5 s without retrying: a message published before the start fails, and the adapter counts one
+     * connect attempt ({@code connectAttempts}). Closes the adapter.
+     */
+    public static void assertStartFailsOnceAndStops(SyncAdapter adapter, Class<? extends Throwable> cause) {
+        try (LogCapture log = LogCapture.start()) {
+            CompletableFuture<Void> buffered = adapter.publish("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            adapter.start(m -> { });
+            assertFailedVisibly(adapter, cause, log, Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
+            assertThat(buffered).isCompletedExceptionally();
+            assertThat(adapter.counters()).containsEntry("connectAttempts", 1L); // not retried
+        } finally {
+            adapter.close().orTimeout(15, TimeUnit.SECONDS).join();
+        }
+    }
+
     /** As {@link #assertFailedVisibly(SyncAdapter, Class, LogCapture, Duration)} for an adapter that was ready before it failed. */
     public static void assertFailedAfterReady(SyncAdapter adapter, Class<? extends Throwable> cause, LogCapture log,
                                               Duration within) {

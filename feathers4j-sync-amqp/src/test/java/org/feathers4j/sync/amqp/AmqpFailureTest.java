@@ -1,16 +1,11 @@
 package org.feathers4j.sync.amqp;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.feathers4j.sync.FailureAssertions.assertFailedVisibly;
+import static org.feathers4j.sync.FailureAssertions.assertStartFailsOnceAndStops;
 
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.impl.FrameHandlerFactory;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.spi.SyncAdapter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,15 +38,6 @@ class AmqpFailureTest {
         factory.setUri(AmqpTestSupport.URI);
         var options = AmqpTestSupport.options(AmqpTestSupport.URI, AmqpTestSupport.uniqueKey());
         SyncAdapter adapter = AmqpSync.adapter(factory, options, AmqpSyncConfig.from(options));
-        try (LogCapture log = LogCapture.start()) {
-            var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
-            adapter.start(m -> { });
-            assertFailedVisibly(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(5));
-            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
-            assertThat(buffered).isCompletedExceptionally();
-            assertThat(adapter.counters()).containsEntry("connectAttempts", 1L); // not retried
-        } finally {
-            adapter.close().orTimeout(15, TimeUnit.SECONDS).join();
-        }
+        assertStartFailsOnceAndStops(adapter, NoClassDefFoundError.class);
     }
 }

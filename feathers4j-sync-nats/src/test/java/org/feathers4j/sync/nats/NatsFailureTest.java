@@ -1,16 +1,11 @@
 package org.feathers4j.sync.nats;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.feathers4j.sync.FailureAssertions.assertFailedVisibly;
+import static org.feathers4j.sync.FailureAssertions.assertStartFailsOnceAndStops;
 
 import io.nats.client.Options;
 import io.nats.client.impl.SocketDataPort;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.feathers4j.sync.LogCapture;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.SyncTestApps;
 import org.feathers4j.sync.spi.SyncAdapter;
@@ -40,15 +35,6 @@ class NatsFailureTest {
         Consumer<Options.Builder> broken = b -> b.dataPortType(MissingClassDataPort.class.getName());
         SyncOptions options = SyncOptions.uri(uri).key(SyncTestApps.uniqueKey("nats")).option("natsOptions", broken);
         SyncAdapter adapter = NatsSync.adapter(options, NatsSyncConfig.from(options));
-        try (LogCapture log = LogCapture.start()) {
-            var buffered = adapter.publish("{}".getBytes(StandardCharsets.UTF_8));
-            adapter.start(m -> { });
-            assertFailedVisibly(adapter, NoClassDefFoundError.class, log, Duration.ofSeconds(5));
-            await().atMost(Duration.ofSeconds(2)).until(buffered::isDone); // failed just after the state is set
-            assertThat(buffered).isCompletedExceptionally();
-            assertThat(adapter.counters()).containsEntry("connectAttempts", 1L); // not retried
-        } finally {
-            adapter.close().orTimeout(15, TimeUnit.SECONDS).join();
-        }
+        assertStartFailsOnceAndStops(adapter, NoClassDefFoundError.class);
     }
 }

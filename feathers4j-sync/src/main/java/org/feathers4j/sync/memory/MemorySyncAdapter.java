@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
+import org.feathers4j.sync.spi.support.DaemonThreads;
 
 /**
  * Links applications inside one JVM: every adapter on the same bus name ({@code memory://name})
@@ -64,11 +65,7 @@ public final class MemorySyncAdapter extends AbstractSyncAdapter {
 
         synchronized void join(MemorySyncAdapter a) {
             if (delivery == null) {
-                delivery = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "feathers4j-memory-sync-" + name);
-                    t.setDaemon(true);
-                    return t;
-                });
+                delivery = Executors.newSingleThreadExecutor(DaemonThreads.factory("memory", "delivery-" + name));
             }
             members.add(a);
         }

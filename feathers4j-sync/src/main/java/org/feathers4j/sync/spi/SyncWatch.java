@@ -4,6 +4,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.feathers4j.sync.spi.support.DaemonThreads;
 
 /**
  * The one daemon thread all adapters of the JVM share for their not-ready warnings and for
@@ -22,11 +23,7 @@ final class SyncWatch {
         if (e != null) return e;
         synchronized (SyncWatch.class) {
             if (executor == null) {
-                ScheduledThreadPoolExecutor x = new ScheduledThreadPoolExecutor(1, r -> {
-                    Thread t = new Thread(r, "feathers4j-sync-watch");
-                    t.setDaemon(true);
-                    return t;
-                });
+                ScheduledThreadPoolExecutor x = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("feathers4j-sync-watch"));
                 x.setRemoveOnCancelPolicy(true); // a cancelled check must not keep its adapter reachable
                 executor = x;
             }

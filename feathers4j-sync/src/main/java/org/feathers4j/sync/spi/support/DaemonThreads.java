@@ -21,7 +21,15 @@ public final class DaemonThreads {
      * @param role what the threads do, e.g. {@code "delivery"}, {@code "publisher"}
      */
     public static ThreadFactory factory(String type, String role) {
-        String name = "feathers4j-" + Objects.requireNonNull(type, "type") + "-sync-" + Objects.requireNonNull(role, "role");
+        return named("feathers4j-" + Objects.requireNonNull(type, "type") + "-sync-" + Objects.requireNonNull(role, "role"));
+    }
+
+    /**
+     * A factory of daemon threads named exactly {@code name}, then {@code name-2}, {@code name-3}:
+     * for threads that belong to no one adapter (e.g. sync's shared watch thread).
+     */
+    public static ThreadFactory named(String name) {
+        Objects.requireNonNull(name, "name");
         AtomicInteger n = new AtomicInteger();
         return r -> {
             int i = n.incrementAndGet();
