@@ -228,8 +228,8 @@ class AbstractSyncAdapterFailureTest {
                             "ConnectException: Connection refused")).hasSizeGreaterThanOrEqualTo(2));
             p.up();
             int warned = log.lines("probe sync not ready").size();
-            Thread.sleep(1_000);
-            assertThat(log.lines("probe sync not ready")).as("no warning once connected").hasSize(warned);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                    .until(() -> log.lines("probe sync not ready").size() == warned); // no warning once connected
             p.down(new IOException("connection reset"));
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(log.lines("WARN", "probe sync not ready", "(disconnected)", "0 event(s) buffered",
@@ -243,8 +243,8 @@ class AbstractSyncAdapterFailureTest {
         p.onStart = x -> x.down(new ConnectException("Connection refused"));
         try (LogCapture log = LogCapture.start()) {
             p.start(m -> { });
-            Thread.sleep(500);
-            assertThat(log.lines("probe sync not ready")).isEmpty();
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+                    .until(() -> log.lines("probe sync not ready").isEmpty());
         }
     }
 
