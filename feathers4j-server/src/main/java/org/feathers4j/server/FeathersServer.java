@@ -279,6 +279,7 @@ public final class FeathersServer implements AutoCloseable {
         server = null;
         boundPort = -1;
         if (s == null) return;
+        quickenShutdown(s);
         s.stop();
         shutdownExecutor();
         if (!app.isSetUp()) return;
@@ -328,6 +329,24 @@ public final class FeathersServer implements AutoCloseable {
             if (sf.get(init) instanceof com.corundumstudio.socketio.scheduler.CancelableScheduler cs) cs.shutdown();
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.debug("Could not release netty-socketio's default initializer", e);
+        }
+    }
+
+    /**
+     * netty-socketio's stop() shuts its two event loop groups down one after the other with Netty's
+     * default 2 s quiet period each: 4 s for every stop. Starting both shutdowns first with no quiet
+     * period (pending tasks still run) makes stop() return in milliseconds. Best effort: reflection
+     * on private fields of the library; without it, stop() is only slower.
+     */
+    private static void quickenShutdown(SocketIOServer s) {
+        for (String name : new String[] {"bossGroup", "workerGroup"}) {
+            try {
+                java.lang.reflect.Field f = SocketIOServer.class.getDeclaredField(name);
+                f.setAccessible(true);
+                if (f.get(s) instanceof io.netty.channel.EventLoopGroup g) g.shutdownGracefully(0, 5, TimeUnit.SECONDS);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.debug("Could not start netty-socketio's {} shutdown early", name, e);
+            }
         }
     }
 

@@ -19,12 +19,14 @@ import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncTestApps.Received;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The scenarios, plus outages, against the MongoDB-compatible in-process server (mongo-java-server,
  * not MongoDB), one per test class.
  */
+@Tag("slow") // tens of seconds per mechanism: left out of -P fast
 abstract class InProcessServerScenarios extends MongoSyncScenarios {
 
     protected static InProcessMongo server;
