@@ -26,6 +26,8 @@ import java.util.UUID;
  *   <tr><td>{@code notReadyWarning}</td><td>10 s</td><td>an adapter not ready for this long logs a WARN
  *       (last error, events buffered), then again every three times this (see {@link #notReadyWarning(Duration)})</td></tr>
  *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
+ *   <tr><td>{@code signing}</td><td>none (unsigned, Node-compatible)</td><td>sign (and optionally encrypt) every
+ *       bus message and drop what is unsigned or badly signed (see {@link #signing(SyncKeys)})</td></tr>
  *   <tr><td>{@code option(name, value)}</td><td>none</td><td>adapter-specific options, see each adapter's README</td></tr>
  * </table>
  *
@@ -51,6 +53,7 @@ public final class SyncOptions {
     private boolean batch;
     private Duration notReadyWarning = DEFAULT_NOT_READY_WARNING;
     private String instanceId = UUID.randomUUID().toString();
+    private SyncKeys signing;
     private final Map<String, Object> adapterOptions = new LinkedHashMap<>();
 
     /** Options with the defaults and no URI. */
@@ -159,6 +162,22 @@ public final class SyncOptions {
         return this;
     }
 
+    /** The keys of the authenticated bus, or {@code null} (the default) for an unsigned bus. */
+    public SyncKeys signing() { return signing; }
+
+    /**
+     * Authenticates the bus: every message this instance sends is signed with the signing key of
+     * {@code keys} (HMAC-SHA-256, and encrypted with AES-256-GCM when {@link SyncKeys#encrypt(boolean)}
+     * is on), and every message it receives must verify with one of the keys, or it is dropped and
+     * counted ({@code unsigned}, {@code badSignature}). Every instance on the key needs the keys;
+     * Node feathers-sync cannot sign, so it can neither send to nor receive from a signed bus.
+     * {@code null} turns signing off (the default).
+     */
+    public SyncOptions signing(SyncKeys keys) {
+        this.signing = keys;
+        return this;
+    }
+
     /** Sets an adapter-specific option, e.g. {@code option("collection", "events")}. */
     public SyncOptions option(String name, Object value) {
         adapterOptions.put(Objects.requireNonNull(name, "name"), value);
@@ -206,6 +225,7 @@ public final class SyncOptions {
         c.batch = batch;
         c.notReadyWarning = notReadyWarning;
         c.instanceId = instanceId;
+        c.signing = signing;
         c.adapterOptions.putAll(adapterOptions);
         return c;
     }
@@ -223,6 +243,6 @@ public final class SyncOptions {
 
     @Override
     public String toString() {
-        return "SyncOptions{uri=" + redact(uri) + ", key=" + key + ", options=" + adapterOptions.keySet() + "}";
+        return "SyncOptions{uri=" + redact(uri) + ", key=" + key + ", signing=" + signing + ", options=" + adapterOptions.keySet() + "}";
     }
 }
