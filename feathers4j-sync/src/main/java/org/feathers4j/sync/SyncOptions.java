@@ -155,7 +155,11 @@ public final class SyncOptions {
     /** This instance's id on the wire. */
     public String instanceId() { return instanceId; }
 
-    /** Sets this instance's id on the wire (default: a random UUID). */
+    /**
+     * Sets this instance's id on the wire (default: a random UUID). The {@code origin} of its
+     * messages is this id, {@code ~} and a boot epoch drawn at each start, so an instance restarted
+     * with a fixed id starts a new sequence that receivers do not take for its old one.
+     */
     public SyncOptions instanceId(String id) {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("instanceId must not be empty");
         this.instanceId = id;
