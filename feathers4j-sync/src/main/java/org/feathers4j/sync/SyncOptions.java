@@ -26,6 +26,8 @@ import java.util.UUID;
  *   <tr><td>{@code notReadyWarning}</td><td>10 s</td><td>an adapter not ready for this long logs a WARN
  *       (last error, events buffered), then again every three times this (see {@link #notReadyWarning(Duration)})</td></tr>
  *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
+ *   <tr><td>{@code signing}</td><td>none (unsigned, Node-compatible)</td><td>sign (and optionally encrypt) every
+ *       bus message and drop what is unsigned or badly signed (see {@link #signing(SyncKeys)})</td></tr>
  *   <tr><td>{@code option(name, value)}</td><td>none</td><td>adapter-specific options, see each adapter's README</td></tr>
  * </table>
  *
@@ -51,6 +53,7 @@ public final class SyncOptions {
     private boolean batch;
     private Duration notReadyWarning = DEFAULT_NOT_READY_WARNING;
     private String instanceId = UUID.randomUUID().toString();
+    private SyncKeys signing;
     private final Map<String, Object> adapterOptions = new LinkedHashMap<>();
 
     /** Options with the defaults and no URI. */
@@ -152,10 +155,30 @@ public final class SyncOptions {
     /** This instance's id on the wire. */
     public String instanceId() { return instanceId; }
 
-    /** Sets this instance's id on the wire (default: a random UUID). */
+    /**
+     * Sets this instance's id on the wire (default: a random UUID). The {@code origin} of its
+     * messages is this id, {@code ~} and a boot epoch drawn at each start, so an instance restarted
+     * with a fixed id starts a new sequence that receivers do not take for its old one.
+     */
     public SyncOptions instanceId(String id) {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("instanceId must not be empty");
         this.instanceId = id;
+        return this;
+    }
+
+    /** The keys of the authenticated bus, or {@code null} (the default) for an unsigned bus. */
+    public SyncKeys signing() { return signing; }
+
+    /**
+     * Authenticates the bus: every message this instance sends is signed with the signing key of
+     * {@code keys} (HMAC-SHA-256, and encrypted with AES-256-GCM when {@link SyncKeys#encrypt(boolean)}
+     * is on), and every message it receives must verify with one of the keys, or it is dropped and
+     * counted ({@code unsigned}, {@code badSignature}). Every instance on the key needs the keys;
+     * Node feathers-sync cannot sign, so it can neither send to nor receive from a signed bus.
+     * {@code null} turns signing off (the default).
+     */
+    public SyncOptions signing(SyncKeys keys) {
+        this.signing = keys;
         return this;
     }
 
@@ -206,6 +229,7 @@ public final class SyncOptions {
         c.batch = batch;
         c.notReadyWarning = notReadyWarning;
         c.instanceId = instanceId;
+        c.signing = signing;
         c.adapterOptions.putAll(adapterOptions);
         return c;
     }
@@ -223,6 +247,6 @@ public final class SyncOptions {
 
     @Override
     public String toString() {
-        return "SyncOptions{uri=" + redact(uri) + ", key=" + key + ", options=" + adapterOptions.keySet() + "}";
+        return "SyncOptions{uri=" + redact(uri) + ", key=" + key + ", signing=" + signing + ", options=" + adapterOptions.keySet() + "}";
     }
 }

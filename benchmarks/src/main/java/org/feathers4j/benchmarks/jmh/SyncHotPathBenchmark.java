@@ -9,6 +9,7 @@ import org.feathers4j.AppService;
 import org.feathers4j.Application;
 import org.feathers4j.benchmarks.instance.EchoService;
 import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncKeys;
 import org.feathers4j.sync.SyncMessage;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.SyncSerializer;
@@ -34,7 +35,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code serialize}: the JSON serialization of one message alone;</li>
  *   <li>{@code receiveAndDispatch}: message bytes handed over by the adapter → decode,
  *       shape check, context rebuild → the {@code created} listener;</li>
- *   <li>{@code deserialize}: the JSON decoding of one message alone.</li>
+ *   <li>{@code deserialize}: the JSON decoding of one message alone;</li>
+ *   <li>{@code signAndVerify}: what a signed bus adds per message, sender and receiver together:
+ *       sealing it (HMAC-SHA-256) and opening it again (verifying the MAC).</li>
  * </ul>
  * The event is the cross-process benchmarks' (a short chat line; about 600 bytes on the wire).
  */
@@ -56,6 +59,7 @@ public class SyncHotPathBenchmark {
     private SyncSerializer serializer;
     private SyncMessage message;
     private byte[] nodeBytes;
+    private SyncKeys keys;
     private int n;
 
     @Setup(Level.Trial)
@@ -94,6 +98,9 @@ public class SyncHotPathBenchmark {
         // what Node feathers-sync sends: no origin/seq, so a receiver never drops it as a duplicate
         SyncMessage node = new SyncMessage("created", "messages", result, context, null, null);
         nodeBytes = serializer.serialize(node);
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        keys = SyncKeys.signWith("bench", secret);
         if (nodeBytes.length < 400) throw new IllegalStateException("unexpectedly small message: " + new String(nodeBytes, StandardCharsets.UTF_8));
     }
 
@@ -128,6 +135,12 @@ public class SyncHotPathBenchmark {
     @Benchmark
     public void receiveAndDispatch() {
         receiverAdapter.receive(nodeBytes);
+    }
+
+    /** Sealing one message with HMAC-SHA-256 and verifying it: the signed bus's cost per message. */
+    @Benchmark
+    public byte[] signAndVerify() throws Exception {
+        return keys.open(keys.seal(nodeBytes));
     }
 
     /** JSON decoding of one message. */

@@ -39,7 +39,10 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final CompletableFuture<Void> customReady;
     private final Object sendLock = new Object();
     private final Object receiveLock = new Object();
-    private final OriginTracker tracker = new OriginTracker();
+    private final OriginTracker tracker;
+    private final BusAuth auth; // null on an unsigned bus
+    private final String origin; // <instanceId>~<epoch>: each boot numbers its messages afresh
+    private final int sendLimit; // maxMessageBytes less what the envelope adds
     private long seq;
     private volatile boolean closed;
 
@@ -50,6 +53,7 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
+    private final AtomicLong seqJumps = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong framesReceived = new AtomicLong();
     private final Batcher batcher; // null unless options.batch()
@@ -61,10 +65,25 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         this.type = type;
         this.adapter = adapter;
         this.customReady = customReady;
+        this.auth = options.signing() == null ? null : new BusAuth(options.signing());
+        this.tracker = new OriginTracker(auth != null); // signed: nobody else can write our origin
+        this.origin = options.instanceId() + "~" + newEpoch();
+        this.sendLimit = options.maxMessageBytes() - (auth == null ? 0 : auth.overhead());
         this.batcher = adapter != null && options.batch()
-                ? new Batcher(adapter, Math.min(options.maxMessageBytes(), MAX_FRAME_BYTES), MAX_FRAME_MESSAGES, 1, this::published)
+                ? new Batcher(auth == null ? adapter : auth.sealing(adapter), Math.min(sendLimit, MAX_FRAME_BYTES),
+                        MAX_FRAME_MESSAGES, 1, this::published)
                 : null;
     }
+
+    /**
+     * A boot id: the start time in base 36 and 32 random bits, so that an instance restarted with a
+     * fixed {@code instanceId} starts a sequence of its own rather than one below its old numbers.
+     */
+    private static String newEpoch() {
+        return Long.toString(System.currentTimeMillis(), 36) + "." + Integer.toUnsignedString(EPOCH_RANDOM.nextInt(), 36);
+    }
+
+    private static final java.security.SecureRandom EPOCH_RANDOM = new java.security.SecureRandom();
 
     /** The largest batch frame sent: big enough to amortise a publish, small enough not to stall a receiver. */
     static final int MAX_FRAME_BYTES = 128 * 1024;
@@ -127,17 +146,17 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             long next = seq + 1;
             try {
                 bytes = options.serializer().serialize(
-                        new SyncMessage(event, service.path(), data, wireContext, options.instanceId(), next));
+                        new SyncMessage(event, service.path(), data, wireContext, origin, next));
             } catch (Exception | StackOverflowError e) {
                 return notSent(service, event, "it could not be serialized", e);
             }
-            if (bytes.length > options.maxMessageBytes()) {
+            if (bytes.length > sendLimit) {
                 return notSent(service, event, "it is " + bytes.length + " bytes, over maxMessageBytes "
-                        + options.maxMessageBytes(), null);
+                        + options.maxMessageBytes() + (auth == null ? "" : " less the signature envelope"), null);
             }
             seq = next;
             if (adapter != null) publish(bytes); // under the lock: the adapter sees this instance's order
-            else app.emit(Sync.SYNC_OUT, (Object) bytes);
+            else app.emit(Sync.SYNC_OUT, (Object) (auth == null ? bytes : auth.seal(bytes)));
         }
         if (adapter == null) sent.incrementAndGet(); // an event-based adapter publishes on its own
         return true;
@@ -155,7 +174,7 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             batcher.offer(bytes);
             return;
         }
-        adapter.publish(bytes).whenComplete((v, e) -> published(1, e));
+        adapter.publish(auth == null ? bytes : auth.seal(bytes)).whenComplete((v, e) -> published(1, e));
     }
 
     private void published(int messages, Throwable e) {
@@ -195,6 +214,10 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         if (bytes.length > options.maxMessageBytes()) {
             drop("it is " + bytes.length + " bytes, over maxMessageBytes " + options.maxMessageBytes(), null, null);
             return;
+        }
+        if (auth != null) {
+            bytes = auth.open(bytes); // a frame is signed as a whole, so this comes before unpacking it
+            if (bytes == null) return;
         }
         if (BatchFrame.isFrame(bytes)) {
             List<byte[]> messages;
@@ -242,10 +265,21 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
                 return;
             }
             if (v == OriginTracker.Verdict.LATE) late.incrementAndGet();
+            if (v == OriginTracker.Verdict.JUMP) jumped(m);
         }
         HookContext ctx = rebuild(service, m);
         received.incrementAndGet();
         service.emitLocal(m.event(), m.data(), ctx);
+    }
+
+    private void jumped(SyncMessage m) {
+        long n = seqJumps.incrementAndGet();
+        if (n <= 10 || n % 1000 == 0) {
+            String o = m.origin().length() > 80 ? m.origin().substring(0, 80) + "…" : m.origin();
+            LOG.warn("sync: a message from origin '{}' has seq {}, more than {} away from the highest seen: delivered, "
+                    + "but the duplicate window stays (on an unsigned bus this may be forged); {} so far (seqJumps)",
+                    o.replaceAll("[^\\x20-\\x7e]", "?"), m.seq(), OriginTracker.WINDOW, n);
+        }
     }
 
     private void drop(String why, byte[] bytes, Throwable e) {
@@ -348,6 +382,8 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             c.put("gaps", tracker.gaps());
         }
         c.put("late", late.get());
+        c.put("seqJumps", seqJumps.get());
+        if (auth != null) auth.counters(c);
         if (batcher != null || framesReceived.get() > 0) {
             c.put("framesSent", framesSent.get());
             c.put("framesReceived", framesReceived.get());

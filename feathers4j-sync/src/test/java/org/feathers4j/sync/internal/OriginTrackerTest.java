@@ -35,8 +35,8 @@ class OriginTrackerTest {
     }
 
     @Test
-    void theWindowSlidesAcrossItsRingBoundaryAndAfterABigJump() {
-        OriginTracker t = new OriginTracker();
+    void theWindowSlidesAcrossItsRingBoundaryAndAfterABigJumpOnASignedBus() {
+        OriginTracker t = new OriginTracker(true);
         long start = OriginTracker.WINDOW - 10;
         for (long s = start; s < start + 20; s++) assertThat(t.check("a", s)).isEqualTo(Verdict.NEW);
         // numbers that map to the same ring slots one window later are new, not duplicates
@@ -47,5 +47,49 @@ class OriginTrackerTest {
         assertThat(t.check("a", far)).isEqualTo(Verdict.NEW);
         assertThat(t.check("a", far - 1)).isEqualTo(Verdict.LATE);
         assertThat(t.check("a", start)).as("older than the window: a replay").isEqualTo(Verdict.DUPLICATE);
+    }
+
+    @Test
+    void anUnsignedJumpFarAheadIsDeliveredButDoesNotAgeTheGenuineNumbers() {
+        for (long forged : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 10 + OriginTracker.WINDOW + 1}) {
+            OriginTracker t = new OriginTracker();
+            for (long s = 1; s <= 10; s++) assertThat(t.check("a", s)).isEqualTo(Verdict.NEW);
+            assertThat(t.check("a", forged)).as("forged %d", forged).isEqualTo(Verdict.JUMP);
+            assertThat(t.check("a", forged)).as("the forgery again").isEqualTo(Verdict.DUPLICATE);
+            for (long s = 11; s <= 100; s++) assertThat(t.check("a", s)).as("genuine %d after %d", s, forged).isEqualTo(Verdict.NEW);
+            assertThat(t.check("a", 50)).as("genuine duplicates are still dropped").isEqualTo(Verdict.DUPLICATE);
+            assertThat(t.gaps()).as("a jump is no gap").isZero();
+        }
+    }
+
+    @Test
+    void manyForgedNumbersNeverMakeGenuineOnesDuplicates() {
+        OriginTracker t = new OriginTracker();
+        assertThat(t.check("a", 1)).isEqualTo(Verdict.NEW);
+        // the origin is quiet while a forger sends a whole run of high numbers: the run takes over the window...
+        for (long s = Long.MAX_VALUE - 100; s < Long.MAX_VALUE; s++) assertThat(t.check("a", s)).isIn(Verdict.JUMP, Verdict.NEW);
+        // ...and the genuine numbers, far below it, are still delivered, and take the window back
+        for (long s = 2; s <= 100; s++) assertThat(t.check("a", s)).as("genuine %d", s).isIn(Verdict.NEW, Verdict.JUMP);
+        assertThat(t.check("a", 101)).isEqualTo(Verdict.NEW);
+        assertThat(t.check("a", 60)).isEqualTo(Verdict.DUPLICATE);
+    }
+
+    @Test
+    void aGenuineJumpOnAnUnsignedBusTakesOverTheWindowOnceItIsConfirmed() {
+        OriginTracker t = new OriginTracker();
+        assertThat(t.check("a", 1)).isEqualTo(Verdict.NEW);
+        long start = 1 + 3L * OriginTracker.WINDOW; // this receiver missed three windows of messages
+        for (long s = start; s < start + OriginTracker.PROMOTE; s++) assertThat(t.check("a", s)).isEqualTo(Verdict.JUMP);
+        assertThat(t.check("a", start + OriginTracker.PROMOTE)).as("now the main window").isEqualTo(Verdict.NEW);
+        assertThat(t.check("a", start)).isEqualTo(Verdict.DUPLICATE);
+    }
+
+    @Test
+    void aSignedBusTakesOldNumbersForReplays() {
+        OriginTracker t = new OriginTracker(true);
+        assertThat(t.check("a", 1)).isEqualTo(Verdict.NEW);
+        assertThat(t.check("a", 1 + 2L * OriginTracker.WINDOW)).isEqualTo(Verdict.NEW);
+        assertThat(t.check("a", 2)).isEqualTo(Verdict.DUPLICATE);
+        assertThat(t.check("a~other-epoch", 2)).as("another boot numbers afresh").isEqualTo(Verdict.NEW);
     }
 }
