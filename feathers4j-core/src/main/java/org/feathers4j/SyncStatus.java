@@ -22,8 +22,9 @@ public interface SyncStatus {
     SyncState state();
 
     /**
-     * This instance's id on the wire (the {@code origin} of the messages it sends), or {@code null}
-     * for a sync that does not stamp its messages.
+     * This instance's id (sync's {@code instanceId} option), or {@code null} for a sync that does not
+     * stamp its messages. On the wire, the {@code origin} of its messages is this id, {@code ~} and a
+     * boot id drawn at each start, so a restarted instance starts a new sequence.
      */
     String instanceId();
 
