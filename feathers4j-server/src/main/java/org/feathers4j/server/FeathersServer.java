@@ -86,7 +86,7 @@ public final class FeathersServer implements AutoCloseable {
 
     // slow clients and flow control
     private int outboundBufferBytes = 1024 * 1024;
-    private int maxQueuedEvents = 1000;
+    private int maxQueuedEvents = 4096;
     private long slowClientGraceMs = 10_000;
     private int maxCallsInFlight = 64;
     private int maxCallsPerSecond;
@@ -229,7 +229,8 @@ public final class FeathersServer implements AutoCloseable {
      * Events queued for one client and not yet written (polling clients: waiting for their next
      * poll; websocket clients: waiting for their event loop) above which its events are dropped and
      * counted; a polling client that stays so longer than the grace period is disconnected.
-     * Default 1,000. For polling clients this is the bound: in events, not bytes.
+     * Default 4,096 (a polling client in a burst holds its answers and events until it polls: 1,200
+     * in the burst test). For polling clients this is the bound: in packets, not bytes.
      */
     public FeathersServer maxQueuedEvents(int events) {
         requireNotStarted();
