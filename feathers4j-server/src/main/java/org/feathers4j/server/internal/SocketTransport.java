@@ -7,7 +7,6 @@ import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.protocol.Packet;
-import com.corundumstudio.socketio.transport.NamespaceClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
@@ -263,11 +262,25 @@ public final class SocketTransport {
         SocketConnection(SocketIOClient client, ObjectMapper json, FlowLimits limits, ServerCounters counters) {
             super(client.getSessionId().toString(), PROVIDER, headersOf(client));
             this.client = client;
-            this.head = client instanceof NamespaceClient nc ? nc.getBaseClient() : null;
+            this.head = headOf(client);
             this.json = json;
             this.limits = limits;
             this.counters = counters;
             this.tokens = limits.maxCallsPerSecond();
+        }
+
+        /**
+         * The library's per-session client (transport, queue, writability). By reflection: its
+         * {@code NamespaceClient} is in a package the library's module does not export. Without it
+         * events are never dropped (as before), which the debug line says.
+         */
+        private static ClientHead headOf(SocketIOClient client) {
+            try {
+                return (ClientHead) client.getClass().getMethod("getBaseClient").invoke(client);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.debug("No ClientHead for socket {}: slow-client checks are off for it", client.getSessionId(), e);
+                return null;
+            }
         }
 
         private static Map<String, Object> headersOf(SocketIOClient client) {
