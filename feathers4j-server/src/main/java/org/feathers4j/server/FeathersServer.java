@@ -10,9 +10,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +31,9 @@ import org.feathers4j.channels.Channels;
 import org.feathers4j.json.FeathersJson;
 import org.feathers4j.server.internal.CorsAccess;
 import org.feathers4j.server.internal.FeathersChannelInitializer;
+import org.feathers4j.server.internal.FlowLimits;
 import org.feathers4j.server.internal.RestHandler;
+import org.feathers4j.server.internal.ServerCounters;
 import org.feathers4j.server.internal.SocketExceptionLogger;
 import org.feathers4j.server.internal.SocketTransport;
 import org.feathers4j.server.internal.StaticFiles;
@@ -78,6 +83,15 @@ public final class FeathersServer implements AutoCloseable {
     private int pingTimeoutMs = 20_000;
     private boolean inferQueryTypes = true;
     private ObjectMapper json = FeathersJson.newObjectMapper();
+
+    // slow clients and flow control
+    private int outboundBufferBytes = 1024 * 1024;
+    private int maxQueuedEvents = 4096;
+    private long slowClientGraceMs = 10_000;
+    private int maxCallsInFlight = 64;
+    private int maxCallsPerSecond;
+    private final ServerCounters counters = new ServerCounters();
+    private volatile SocketTransport socketTransport;
 
     private volatile SocketIOServer server;
     private volatile int boundPort = -1;
@@ -195,6 +209,102 @@ public final class FeathersServer implements AutoCloseable {
      */
     public FeathersServer objectMapper(ObjectMapper mapper) { requireNotStarted(); this.json = Objects.requireNonNull(mapper); return this; }
 
+    // ---- slow clients and flow control ----------------------------------------------------------
+
+    /**
+     * The outbound buffer of each websocket client, in bytes: above this (Netty's high water mark)
+     * the client counts as slow: its events are dropped and counted, it is not read from, and if it
+     * stays so longer than {@link #slowClientGraceMs(long)} it is disconnected. It is writable again
+     * below half of it. Default 1 MiB. Also the water mark of every other channel (REST, static,
+     * polling), where it only reports writability.
+     */
+    public FeathersServer outboundBufferBytes(int bytes) {
+        requireNotStarted();
+        if (bytes < 2048) throw new IllegalArgumentException("outboundBufferBytes must be at least 2048");
+        this.outboundBufferBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Events queued for one client and not yet written (polling clients: waiting for their next
+     * poll; websocket clients: waiting for their event loop) above which its events are dropped and
+     * counted; a polling client that stays so longer than the grace period is disconnected.
+     * Default 4,096 (a polling client in a burst holds its answers and events until it polls: 1,200
+     * in the burst test). For polling clients this is the bound: in packets, not bytes.
+     */
+    public FeathersServer maxQueuedEvents(int events) {
+        requireNotStarted();
+        if (events < 1) throw new IllegalArgumentException("maxQueuedEvents must be positive");
+        this.maxQueuedEvents = events;
+        return this;
+    }
+
+    /**
+     * How long a client may stay slow (see {@link #outboundBufferBytes(int)} and
+     * {@link #maxQueuedEvents(int)}) before it is disconnected; default 10,000 ms; 0 never
+     * disconnects (its events are still dropped).
+     */
+    public FeathersServer slowClientGraceMs(long ms) {
+        requireNotStarted();
+        if (ms < 0) throw new IllegalArgumentException("slowClientGraceMs must not be negative");
+        this.slowClientGraceMs = ms;
+        return this;
+    }
+
+    /**
+     * Socket.IO calls one connection may have in flight (received, not yet answered); beyond it a
+     * call is answered at once with {@code TooManyRequests} (429)
+     * {@code "too many calls in flight on this connection (64)"}. Default 64.
+     */
+    public FeathersServer maxCallsInFlight(int calls) {
+        requireNotStarted();
+        if (calls < 1) throw new IllegalArgumentException("maxCallsInFlight must be positive");
+        this.maxCallsInFlight = calls;
+        return this;
+    }
+
+    /**
+     * Socket.IO calls per second one connection may make (a token bucket holding one second's
+     * worth, so bursts up to that size pass); beyond it a call is answered at once with
+     * {@code TooManyRequests} (429). Default 0: no limit.
+     */
+    public FeathersServer maxCallsPerSecond(int calls) {
+        requireNotStarted();
+        if (calls < 0) throw new IllegalArgumentException("maxCallsPerSecond must not be negative");
+        this.maxCallsPerSecond = calls;
+        return this;
+    }
+
+    /**
+     * A snapshot of the flow-control counters, cumulative over this server's life (restarts
+     * included) except the gauges; for metrics binders. Keys:
+     * <ul>
+     *   <li>{@code connections.websocket}, {@code connections.polling}: open Socket.IO connections (gauges)</li>
+     *   <li>{@code eventsSent}: events handed to clients (one per client and event)</li>
+     *   <li>{@code eventsDroppedSlowClient}: events not sent because their client was slow</li>
+     *   <li>{@code slowClientsDisconnected}: clients disconnected for staying slow past the grace period</li>
+     *   <li>{@code callsInFlight}: Socket.IO calls received and not yet answered (gauge)</li>
+     *   <li>{@code callsRejected}: calls answered {@code TooManyRequests} for too many in flight</li>
+     *   <li>{@code callsRateLimited}: calls answered {@code TooManyRequests} by the rate limit</li>
+     * </ul>
+     *
+     * @return an unmodifiable map in this order; the gauges are 0 while stopped
+     */
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        SocketTransport t = socketTransport;
+        Map<String, Long> byTransport = t == null || server == null ? Map.of() : t.connectionsByTransport();
+        m.put("connections.websocket", byTransport.getOrDefault("websocket", 0L));
+        m.put("connections.polling", byTransport.getOrDefault("polling", 0L));
+        m.put("eventsSent", counters.eventsSent.get());
+        m.put("eventsDroppedSlowClient", counters.eventsDroppedSlowClient.get());
+        m.put("slowClientsDisconnected", counters.slowClientsDisconnected.get());
+        m.put("callsInFlight", counters.callsInFlight.get());
+        m.put("callsRejected", counters.callsRejected.get());
+        m.put("callsRateLimited", counters.callsRateLimited.get());
+        return Collections.unmodifiableMap(m);
+    }
+
     private void requireNotStarted() {
         if (server != null) {
             throw new IllegalStateException("the server is running: configure it before start() (or after stop())");
@@ -240,14 +350,21 @@ public final class FeathersServer implements AutoCloseable {
         SocketConfig socket = new SocketConfig();
         socket.setReuseAddress(true);
         socket.setTcpNoDelay(true);
+        FlowLimits limits = new FlowLimits(outboundBufferBytes, maxQueuedEvents, slowClientGraceMs,
+                maxCallsInFlight, maxCallsPerSecond);
+        socket.setWriteBufferWaterMarkLow(limits.outboundLowWaterMarkBytes());
+        socket.setWriteBufferWaterMarkHigh(limits.outboundHighWaterMarkBytes());
         config.setSocketConfig(socket);
 
         Channels channels = Channels.of(app);
         RestHandler rest = new RestHandler(app, executor, json, statics, inferQueryTypes);
         SocketIOServer s = new SocketIOServer(config);
         releaseDefaultInitializer(s);
-        s.setPipelineFactory(new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins))));
-        new SocketTransport(app, channels, executor, json).install(s);
+        s.setPipelineFactory(new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins)),
+                limits, counters));
+        SocketTransport socketIo = new SocketTransport(app, channels, executor, json, limits, counters);
+        socketIo.install(s);
+        socketTransport = socketIo;
         io.netty.util.concurrent.Future<Void> bound = s.startAsync().awaitUninterruptibly();
         if (!bound.isSuccess()) {
             s.stop();

@@ -32,7 +32,8 @@ class FeathersServerE2ETest {
     }
 
     private static FeathersServer serve(Application app) {
-        return FeathersServer.create(app).host("127.0.0.1").port(0).start();
+        // the burst scenario has 200 calls of one client in flight at once, beyond the default cap of 64
+        return FeathersServer.create(app).host("127.0.0.1").port(0).maxCallsInFlight(256).start();
     }
 
     private static String url(FeathersServer s) {

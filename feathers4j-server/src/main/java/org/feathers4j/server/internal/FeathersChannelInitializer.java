@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * netty-socketio's pipeline with five changes: the lossless polling encoder, our CORS handler
+ * netty-socketio's pipeline with six changes: the {@link SlowClientGuard} first, the lossless polling encoder, our CORS handler
  * right after the HTTP encoder, an honest {@code Connection: close} on netty-socketio's HTTP answers
  * ({@link SocketIoConnectionClose}), the {@link PayloadSplitter} before the packet handler, and the
  * REST/static handler before the Socket.IO encoder (requests outside {@code /socket.io/} reach it;
@@ -22,12 +22,16 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
 
     private final ChannelHandler rest;
     private final CorsAccess cors;
+    private final FlowLimits limits;
+    private final ServerCounters counters;
     private volatile EncoderHandler encoder;
     private volatile String context;
 
-    public FeathersChannelInitializer(ChannelHandler rest, CorsAccess cors) {
+    public FeathersChannelInitializer(ChannelHandler rest, CorsAccess cors, FlowLimits limits, ServerCounters counters) {
         this.rest = rest;
         this.cors = cors;
+        this.limits = limits;
+        this.counters = counters;
     }
 
     @Override
@@ -50,5 +54,6 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
         pipeline.addAfter(HTTP_ENCODER, "feathersSocketIoClose", new SocketIoConnectionClose(context));
         pipeline.addBefore(PACKET_HANDLER, "feathersPayloadSplitter", SPLITTER);
         pipeline.addBefore(SOCKETIO_ENCODER, "feathersRest", rest);
+        pipeline.addFirst("feathersSlowClientGuard", new SlowClientGuard(limits, counters));
     }
 }

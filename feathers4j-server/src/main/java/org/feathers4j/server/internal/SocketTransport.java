@@ -4,13 +4,20 @@ import com.corundumstudio.socketio.AckRequest;
 import com.corundumstudio.socketio.MultiTypeArgs;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.protocol.Packet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.AppService;
 import org.feathers4j.Application;
 import org.feathers4j.Method;
@@ -20,6 +27,7 @@ import org.feathers4j.channels.Connection;
 import org.feathers4j.errors.BadRequest;
 import org.feathers4j.errors.FeathersError;
 import org.feathers4j.errors.NotFound;
+import org.feathers4j.errors.TooManyRequests;
 import org.feathers4j.errors.Unavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The Feathers socket protocol on a netty-socketio server: one listener per method, so surplus
  * arguments can be rejected; calls run on the executor (never on a Netty event loop); acks are
- * manual and sent when the call completes.
+ * manual and sent when the call completes. Each connection has at most
+ * {@link FlowLimits#maxCallsInFlight()} calls in flight (and optionally a rate limit): beyond them
+ * a call is answered at once with {@code TooManyRequests}. Events to a slow client are dropped
+ * (see {@link SocketConnection#send}).
  */
 public final class SocketTransport {
 
@@ -41,6 +52,8 @@ public final class SocketTransport {
     private final Channels channels;
     private final Executor executor;
     private final ObjectMapper json;
+    private final FlowLimits limits;
+    private final ServerCounters counters;
 
     /**
      * @param json converts results and event data to JSON trees when they are sent: the library
@@ -48,17 +61,33 @@ public final class SocketTransport {
      *             later changes to the objects out, and an object that cannot be written fails
      *             here, for that message only, instead of inside a batch
      */
-    public SocketTransport(Application app, Channels channels, Executor executor, ObjectMapper json) {
+    public SocketTransport(Application app, Channels channels, Executor executor, ObjectMapper json,
+                           FlowLimits limits, ServerCounters counters) {
         this.app = app;
         this.channels = channels;
         this.executor = executor;
         this.json = json;
+        this.limits = limits;
+        this.counters = counters;
+    }
+
+    /** Open Socket.IO connections by transport ({@code "websocket"}, {@code "polling"}). */
+    public Map<String, Long> connectionsByTransport() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("websocket", 0L);
+        out.put("polling", 0L);
+        for (Connection c : channels.connections()) {
+            if (c instanceof SocketConnection sc && sc.transport() != null) {
+                out.merge(sc.transport() == Transport.WEBSOCKET ? "websocket" : "polling", 1L, Long::sum);
+            }
+        }
+        return out;
     }
 
     /** Registers the connect/disconnect listeners and one listener per method. */
     public void install(SocketIOServer server) {
         server.addConnectListener(client -> {
-            SocketConnection c = new SocketConnection(client, json);
+            SocketConnection c = new SocketConnection(client, json, limits, counters);
             client.set(CONNECTION, c);
             channels.connect(c);
         });
@@ -66,6 +95,8 @@ public final class SocketTransport {
             Object c = client.get(CONNECTION);
             if (c instanceof SocketConnection conn) {
                 conn.open = false;
+                long dropped = conn.droppedEvents();
+                if (dropped > 0) LOG.info("socket {} disconnected; {} events were dropped while it was slow", conn.id(), dropped);
                 channels.disconnect(conn);
             }
         });
@@ -85,14 +116,44 @@ public final class SocketTransport {
     }
 
     private void onCall(Method m, SocketIOClient client, MultiTypeArgs args, AckRequest ack) {
+        SocketConnection conn = client.get(CONNECTION) instanceof SocketConnection c ? c : null;
+        if (conn != null && !conn.tryAcquireRate()) {
+            counters.callsRateLimited.incrementAndGet();
+            reply(ack, InFlight.NONE, null, null, new TooManyRequests("too many calls on this connection (more than "
+                    + limits.maxCallsPerSecond() + " per second)"));
+            return;
+        }
+        if (conn != null && !conn.tryAcquireCall()) {
+            counters.callsRejected.incrementAndGet();
+            reply(ack, InFlight.NONE, null, null, new TooManyRequests("too many calls in flight on this connection ("
+                    + limits.maxCallsInFlight() + ")"));
+            return;
+        }
+        // the slot is given back exactly once, by reply(), when the answer has been handed to the library
+        InFlight slot = conn == null ? InFlight.NONE : new InFlight(conn);
         try {
-            executor.execute(() -> call(m, client, args.getArgs(), ack));
+            executor.execute(() -> call(m, client, args.getArgs(), ack, slot));
         } catch (RejectedExecutionException e) {
-            reply(ack, null, null, new Unavailable("The server is shutting down"));
+            reply(ack, slot, null, null, new Unavailable("The server is shutting down"));
         }
     }
 
-    private void call(Method m, SocketIOClient client, List<Object> args, AckRequest ack) {
+    /** A connection's in-flight slot held by one call. */
+    private static final class InFlight {
+        static final InFlight NONE = new InFlight(null);
+        private final SocketConnection conn;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        InFlight(SocketConnection conn) {
+            this.conn = conn;
+        }
+
+        void release() {
+            if (conn != null && released.compareAndSet(false, true)) conn.releaseCall();
+        }
+    }
+
+    private void call(Method m, SocketIOClient client, List<Object> args, AckRequest ack, InFlight slot) {
         try {
             if (args.isEmpty() || !(args.get(0) instanceof String path)) {
                 throw new BadRequest("The first argument of '" + m.methodName() + "' must be the service path");
@@ -112,9 +173,9 @@ public final class SocketTransport {
             params.connection(connection);
             if (connection instanceof Connection c) params.headers(c.headers());
             service.call(m, id, data, params).whenComplete((result, error) ->
-                    reply(ack, new Call(m, service.path(), id), result, error));
+                    reply(ack, slot, new Call(m, service.path(), id), result, error));
         } catch (RuntimeException e) {
-            reply(ack, null, null, e);
+            reply(ack, slot, null, null, e);
         }
     }
 
@@ -147,7 +208,15 @@ public final class SocketTransport {
      * Acks {@code (null, result)} or {@code (errorJSON)}; a result that cannot be written acks an
      * error saying the call succeeded ({@code call} is then known: only completed calls have results).
      */
-    private void reply(AckRequest ack, Call call, Object result, Throwable error) {
+    private void reply(AckRequest ack, InFlight slot, Call call, Object result, Throwable error) {
+        try {
+            answer(ack, call, result, error);
+        } finally {
+            slot.release();
+        }
+    }
+
+    private void answer(AckRequest ack, Call call, Object result, Throwable error) {
         if (error != null) {
             FeathersError fe = FeathersError.convert(error);
             if (fe.code() >= 500) LOG.warn("A socket call failed: {}", fe.toString(), FeathersError.unwrap(error));
@@ -165,20 +234,53 @@ public final class SocketTransport {
         ack.sendAckData(null, tree);
     }
 
-    /** A Socket.IO client as a channels {@link Connection}. */
+    /**
+     * A Socket.IO client as a channels {@link Connection}, with its flow-control state: events are
+     * dropped (and counted) while the client is slow, calls are counted in flight and rate-limited.
+     */
     static final class SocketConnection extends Connection {
         private final SocketIOClient client;
+        private final ClientHead head;
         private final ObjectMapper json;
+        private final FlowLimits limits;
+        private final ServerCounters counters;
+        private final AtomicLong dropped = new AtomicLong();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicBoolean warnedCalls = new AtomicBoolean();
+        private final AtomicBoolean slowDisconnected = new AtomicBoolean();
+        /** When the current run of dropped events began (nanoTime), 0 while events go out. */
+        private volatile long slowSince;
+        /** Token bucket of the rate limit; guarded by this. */
+        private double tokens;
+        private long refilledAt = System.nanoTime();
         /**
          * Until the disconnect listener runs. Not {@code client.isChannelOpen()}: over long-polling
          * there is no open channel between two polls, yet packets sent then are queued and delivered.
          */
         volatile boolean open = true;
 
-        SocketConnection(SocketIOClient client, ObjectMapper json) {
+        SocketConnection(SocketIOClient client, ObjectMapper json, FlowLimits limits, ServerCounters counters) {
             super(client.getSessionId().toString(), PROVIDER, headersOf(client));
             this.client = client;
+            this.head = headOf(client);
             this.json = json;
+            this.limits = limits;
+            this.counters = counters;
+            this.tokens = limits.maxCallsPerSecond();
+        }
+
+        /**
+         * The library's per-session client (transport, queue, writability). By reflection: its
+         * {@code NamespaceClient} is in a package the library's module does not export. Without it
+         * events are never dropped (as before), which the debug line says.
+         */
+        private static ClientHead headOf(SocketIOClient client) {
+            try {
+                return (ClientHead) client.getClass().getMethod("getBaseClient").invoke(client);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.debug("No ClientHead for socket {}: slow-client checks are off for it", client.getSessionId(), e);
+                return null;
+            }
         }
 
         private static Map<String, Object> headersOf(SocketIOClient client) {
@@ -188,9 +290,95 @@ public final class SocketTransport {
             return h;
         }
 
+        /**
+         * Hands the event to netty-socketio, unless the client is slow: its websocket's outbound
+         * buffer is above the high water mark, or {@link FlowLimits#maxQueuedEvents()} packets wait
+         * in the library's queue (a polling client between polls, or an event loop behind). Then
+         * the event is dropped and counted; a polling client slow for longer than the grace period
+         * is disconnected here (websocket ones by {@link SlowClientGuard}, which can close the
+         * channel). Never blocks: it runs on whatever thread emitted, e.g. sync's delivery thread.
+         */
         @Override
         public void send(String event, Object data) {
+            if (isSlow()) {
+                dropped.incrementAndGet();
+                counters.eventsDroppedSlowClient.incrementAndGet();
+                long since = slowSince;
+                long now = System.nanoTime();
+                if (since == 0) {
+                    slowSince = now;
+                } else if (limits.slowClientGraceMs() > 0 && transport() == Transport.POLLING
+                        && now - since > limits.slowClientGraceMs() * 1_000_000L
+                        && slowDisconnected.compareAndSet(false, true)) {
+                    counters.slowClientsDisconnected.incrementAndGet();
+                    LOG.warn("socket {}: {} events queued for longer than {} ms (the polling client does not poll); disconnecting it",
+                            id(), limits.maxQueuedEvents(), limits.slowClientGraceMs());
+                    client.disconnect();
+                }
+                return;
+            }
+            slowSince = 0;
             client.sendEvent(event, json.valueToTree(data));
+            counters.eventsSent.incrementAndGet();
+        }
+
+        private boolean isSlow() {
+            if (head == null) return false;
+            Transport t = head.getCurrentTransport();
+            // a polling client has no channel between polls: only its queue says it is behind
+            if (t == Transport.WEBSOCKET && !head.isWritable()) return true;
+            Queue<Packet> queue = head.getPacketsQueue(t);
+            return queue != null && atLeast(queue, limits.maxQueuedEvents());
+        }
+
+        /** Whether the queue holds {@code n} packets; O(n) at most, unlike {@code size()} of an unbounded one. */
+        private static boolean atLeast(Queue<Packet> queue, int n) {
+            int seen = 0;
+            for (Packet ignored : queue) {
+                if (++seen >= n) return true;
+            }
+            return false;
+        }
+
+        /** The transport in use, {@code null} if unknown. */
+        Transport transport() {
+            return head == null ? null : head.getCurrentTransport();
+        }
+
+        /** Events dropped for this connection while it was slow. */
+        long droppedEvents() {
+            return dropped.get();
+        }
+
+        /** Takes an in-flight slot, or returns false (and warns once per connection) if none is left. */
+        boolean tryAcquireCall() {
+            if (inFlight.incrementAndGet() > limits.maxCallsInFlight()) {
+                inFlight.decrementAndGet();
+                if (warnedCalls.compareAndSet(false, true)) {
+                    LOG.warn("socket {}: more than {} calls in flight; the surplus is answered TooManyRequests",
+                            id(), limits.maxCallsInFlight());
+                }
+                return false;
+            }
+            counters.callsInFlight.incrementAndGet();
+            return true;
+        }
+
+        void releaseCall() {
+            inFlight.decrementAndGet();
+            counters.callsInFlight.decrementAndGet();
+        }
+
+        /** Whether the rate limit lets one more call through now (always, when it is off). */
+        synchronized boolean tryAcquireRate() {
+            int rate = limits.maxCallsPerSecond();
+            if (rate <= 0) return true;
+            long now = System.nanoTime();
+            tokens = Math.min(rate, tokens + (now - refilledAt) / 1e9 * rate);
+            refilledAt = now;
+            if (tokens < 1) return false;
+            tokens -= 1;
+            return true;
         }
 
         @Override

@@ -1,0 +1,20 @@
+package org.feathers4j.server.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The flow-control counters of one server, cumulative over its restarts; thread-safe. */
+public final class ServerCounters {
+
+    /** Events handed to clients. */
+    public final AtomicLong eventsSent = new AtomicLong();
+    /** Events not sent because the client's outbound buffer or queue was full. */
+    public final AtomicLong eventsDroppedSlowClient = new AtomicLong();
+    /** Clients disconnected for staying slow longer than the grace period. */
+    public final AtomicLong slowClientsDisconnected = new AtomicLong();
+    /** Calls received and not yet answered (a gauge). */
+    public final AtomicLong callsInFlight = new AtomicLong();
+    /** Calls refused because their connection had too many in flight. */
+    public final AtomicLong callsRejected = new AtomicLong();
+    /** Calls refused by the per-connection rate limit. */
+    public final AtomicLong callsRateLimited = new AtomicLong();
+}
