@@ -211,14 +211,55 @@ public final class SyncOptions {
     }
 
     /**
-     * The URI with its secret replaced by {@code ***}, for logs and messages: the password of
-     * {@code user:password@}, or the whole user info when it has no colon (a bare token, as in
-     * {@code nats://token@host} or {@code redis://password@host}).
+     * The URI with its secrets replaced by {@code ***}, for logs and messages. It is parsed, not
+     * matched: the user info of every host of a comma-separated list ({@code nats://u:p@h1,u:p@h2})
+     * keeps its user name and loses its password ({@code u:***}), or is masked whole when it has no
+     * colon (a bare token, as in {@code nats://token@host} or {@code redis://password@host}). A
+     * password may hold {@code /}, {@code @}, {@code :}, {@code #}, {@code ?} or percent-escapes:
+     * the user info ends at the last {@code @} of the URI, so a path, query or fragment that holds
+     * an {@code @} is masked too (too much rather than too little). Without {@code ://} everything
+     * up to the last {@code @} is masked. Never throws.
+     *
+     * @param uri a URI, or {@code null}
+     * @return the URI without its secrets, or {@code null}
      */
     public static String redact(String uri) {
         if (uri == null) return null;
-        String masked = uri.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
-        return masked.replaceAll("://[^:/@]+@", "://***@");
+        int start = uri.indexOf("://");
+        int lastAt = uri.lastIndexOf('@');
+        if (lastAt < 0) return uri; // no user info, nothing secret in the authority
+        if (start < 0 || start > lastAt) {
+            // not a URI we can parse: hide all that can be user info (a scheme too: it cannot be told from a user)
+            return "***" + uri.substring(lastAt);
+        }
+        start += 3;
+        // the user info parts sit between the start and the last '@'; the segments between two '@'s
+        // are "host,userinfo" when they hold a comma (a host holds none), else part of a password
+        StringBuilder out = new StringBuilder(uri.length()).append(uri, 0, start);
+        String authority = uri.substring(start, lastAt);
+        String[] segments = authority.split("@", -1);
+        StringBuilder info = new StringBuilder(segments[0]);
+        for (int i = 1; i < segments.length; i++) {
+            String seg = segments[i];
+            int comma = seg.indexOf(',');
+            if (comma < 0 || !HOST.matcher(seg.substring(0, comma)).matches()) {
+                info.append('@').append(seg); // an '@' inside a password
+                continue;
+            }
+            out.append(maskUserInfo(info.toString())).append('@').append(seg, 0, comma + 1);
+            info.setLength(0);
+            info.append(seg.substring(comma + 1));
+        }
+        return out.append(maskUserInfo(info.toString())).append(uri.substring(lastAt)).toString();
+    }
+
+    /** What a host (and port) of a host list may hold; anything else before a comma is part of a password. */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9._~\\-\\[\\]:%]+");
+
+    /** {@code user:***}, or {@code ***} for a bare token; the user name is what precedes the first colon. */
+    private static String maskUserInfo(String info) {
+        int colon = info.indexOf(':');
+        return colon < 0 ? "***" : info.substring(0, colon) + ":***";
     }
 
     @Override
