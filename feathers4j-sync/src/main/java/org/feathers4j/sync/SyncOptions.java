@@ -23,6 +23,8 @@ import java.util.UUID;
  *   <tr><td>{@code bufferSize}</td><td>10,000</td><td>messages an adapter holds while disconnected; the oldest are dropped beyond it</td></tr>
  *   <tr><td>{@code batch}</td><td>{@code false}</td><td>coalesce the events published while a publish is
  *       in flight into one bus message; only for keys where every instance is feathers4j (see {@link #batch(boolean)})</td></tr>
+ *   <tr><td>{@code acceptFrames}</td><td>{@code true}</td><td>read incoming batch frames (bounded to 512
+ *       messages and 128 KiB); off drops every frame (see {@link #acceptFrames(boolean)})</td></tr>
  *   <tr><td>{@code notReadyWarning}</td><td>10 s</td><td>an adapter not ready for this long logs a WARN
  *       (last error, events buffered), then again every three times this (see {@link #notReadyWarning(Duration)})</td></tr>
  *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
@@ -49,6 +51,7 @@ public final class SyncOptions {
     private int maxMessageBytes = 1024 * 1024;
     private int bufferSize = 10_000;
     private boolean batch;
+    private boolean acceptFrames = true;
     private Duration notReadyWarning = DEFAULT_NOT_READY_WARNING;
     private String instanceId = UUID.randomUUID().toString();
     private final Map<String, Object> adapterOptions = new LinkedHashMap<>();
@@ -133,6 +136,21 @@ public final class SyncOptions {
         return this;
     }
 
+    /** Whether incoming batch frames are read, see {@link #acceptFrames(boolean)}. */
+    public boolean acceptFrames() { return acceptFrames; }
+
+    /**
+     * Whether this instance reads incoming batch frames (see {@link #batch(boolean)}). On by
+     * default, so a cluster where some instances batch and others do not keeps working; frames are
+     * bounded on receive as on send (512 messages, 128 KiB) and a larger one is dropped whole and
+     * counted ({@code framesOversized}). Turn it off on keys shared only with Node feathers-sync,
+     * which never sends frames: every frame is then dropped and counted ({@code framesRefused}).
+     */
+    public SyncOptions acceptFrames(boolean on) {
+        this.acceptFrames = on;
+        return this;
+    }
+
     /** After how long not ready an adapter logs a WARN; see {@link #notReadyWarning(Duration)}. */
     public Duration notReadyWarning() { return notReadyWarning; }
 
@@ -204,6 +222,7 @@ public final class SyncOptions {
         c.maxMessageBytes = maxMessageBytes;
         c.bufferSize = bufferSize;
         c.batch = batch;
+        c.acceptFrames = acceptFrames;
         c.notReadyWarning = notReadyWarning;
         c.instanceId = instanceId;
         c.adapterOptions.putAll(adapterOptions);
