@@ -25,6 +25,10 @@ import java.util.UUID;
  *       in flight into one bus message; only for keys where every instance is feathers4j (see {@link #batch(boolean)})</td></tr>
  *   <tr><td>{@code acceptFrames}</td><td>{@code true}</td><td>read incoming batch frames (bounded to 512
  *       messages and 128 KiB); off drops every frame (see {@link #acceptFrames(boolean)})</td></tr>
+ *   <tr><td>{@code deliveryQueueSize}</td><td>10,000</td><td>received messages waiting for delivery, at
+ *       most; beyond it they are dropped and counted (see {@link #deliveryQueueSize(int)})</td></tr>
+ *   <tr><td>{@code deliveryQueueBytes}</td><td>16 MiB</td><td>bytes of received messages waiting for
+ *       delivery, at most (see {@link #deliveryQueueBytes(long)})</td></tr>
  *   <tr><td>{@code notReadyWarning}</td><td>10 s</td><td>an adapter not ready for this long logs a WARN
  *       (last error, events buffered), then again every three times this (see {@link #notReadyWarning(Duration)})</td></tr>
  *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
@@ -44,6 +48,12 @@ public final class SyncOptions {
      */
     public static final Duration DEFAULT_NOT_READY_WARNING = Duration.ofSeconds(10);
 
+    /** Default of {@code deliveryQueueSize}: received messages waiting for delivery, at most. */
+    public static final int DEFAULT_DELIVERY_QUEUE_SIZE = 10_000;
+
+    /** Default of {@code deliveryQueueBytes}: bytes of received messages waiting for delivery, at most (16 MiB). */
+    public static final long DEFAULT_DELIVERY_QUEUE_BYTES = 16L * 1024 * 1024;
+
     private String uri;
     private String key = DEFAULT_KEY;
     private SyncSerializer serializer = SyncSerializer.json();
@@ -52,6 +62,8 @@ public final class SyncOptions {
     private int bufferSize = 10_000;
     private boolean batch;
     private boolean acceptFrames = true;
+    private int deliveryQueueSize = DEFAULT_DELIVERY_QUEUE_SIZE;
+    private long deliveryQueueBytes = DEFAULT_DELIVERY_QUEUE_BYTES;
     private Duration notReadyWarning = DEFAULT_NOT_READY_WARNING;
     private String instanceId = UUID.randomUUID().toString();
     private final Map<String, Object> adapterOptions = new LinkedHashMap<>();
@@ -151,6 +163,38 @@ public final class SyncOptions {
         return this;
     }
 
+    /** The most received messages waiting for delivery, see {@link #deliveryQueueSize(int)}. */
+    public int deliveryQueueSize() { return deliveryQueueSize; }
+
+    /**
+     * Bounds the queue between a broker client's thread and sync, in messages, for adapters that
+     * hand received messages to a thread of their own (Redis; see each adapter's README for how
+     * the others are bounded). When it is full, or {@link #deliveryQueueBytes(long)} would be
+     * exceeded, an arriving message is dropped, counted ({@code deliveryDropped}) and logged at
+     * most every 10 s; an event lost so shows as a sequence gap ({@code gaps}). Default
+     * {@link #DEFAULT_DELIVERY_QUEUE_SIZE}: a flood costs bounded memory and delays a real event by
+     * at most the time sync takes to handle that many messages.
+     */
+    public SyncOptions deliveryQueueSize(int messages) {
+        if (messages < 1) throw new IllegalArgumentException("deliveryQueueSize must be at least 1, got " + messages);
+        this.deliveryQueueSize = messages;
+        return this;
+    }
+
+    /** The most bytes of received messages waiting for delivery, see {@link #deliveryQueueBytes(long)}. */
+    public long deliveryQueueBytes() { return deliveryQueueBytes; }
+
+    /**
+     * Bounds the queue between a broker client's thread and sync, in bytes of message bodies (see
+     * {@link #deliveryQueueSize(int)}). Default {@link #DEFAULT_DELIVERY_QUEUE_BYTES}; at least
+     * {@code maxMessageBytes} is sensible, so one large message can always wait.
+     */
+    public SyncOptions deliveryQueueBytes(long bytes) {
+        if (bytes < 1) throw new IllegalArgumentException("deliveryQueueBytes must be at least 1, got " + bytes);
+        this.deliveryQueueBytes = bytes;
+        return this;
+    }
+
     /** After how long not ready an adapter logs a WARN; see {@link #notReadyWarning(Duration)}. */
     public Duration notReadyWarning() { return notReadyWarning; }
 
@@ -223,6 +267,8 @@ public final class SyncOptions {
         c.bufferSize = bufferSize;
         c.batch = batch;
         c.acceptFrames = acceptFrames;
+        c.deliveryQueueSize = deliveryQueueSize;
+        c.deliveryQueueBytes = deliveryQueueBytes;
         c.notReadyWarning = notReadyWarning;
         c.instanceId = instanceId;
         c.adapterOptions.putAll(adapterOptions);

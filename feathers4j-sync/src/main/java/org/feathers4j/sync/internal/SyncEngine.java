@@ -42,6 +42,8 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final OriginTracker tracker = new OriginTracker();
     private long seq;
     private volatile boolean closed;
+    /** tracker.gaps() as of the last message: counters() must not wait for receiveLock, held while listeners run. */
+    private volatile long gaps;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendFailed = new AtomicLong();
@@ -180,7 +182,11 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     public void receive(Object payload) {
         try {
             synchronized (receiveLock) {
-                receiveLocked(payload);
+                try {
+                    receiveLocked(payload);
+                } finally {
+                    gaps = tracker.gaps();
+                }
             }
         } catch (RuntimeException e) {
             drop("a listener or the context rebuild failed: " + e, payload instanceof byte[] b ? b : null, e);
@@ -379,9 +385,7 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         c.put("received", received.get());
         c.put("dropped", dropped.get());
         c.put("duplicates", duplicates.get());
-        synchronized (receiveLock) {
-            c.put("gaps", tracker.gaps());
-        }
+        c.put("gaps", gaps);
         c.put("late", late.get());
         c.put("undeclaredEvents", undeclaredEvents.get());
         c.put("framesRefused", framesRefused.get());
