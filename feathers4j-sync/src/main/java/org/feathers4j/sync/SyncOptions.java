@@ -23,6 +23,12 @@ import java.util.UUID;
  *   <tr><td>{@code bufferSize}</td><td>10,000</td><td>messages an adapter holds while disconnected; the oldest are dropped beyond it</td></tr>
  *   <tr><td>{@code batch}</td><td>{@code false}</td><td>coalesce the events published while a publish is
  *       in flight into one bus message; only for keys where every instance is feathers4j (see {@link #batch(boolean)})</td></tr>
+ *   <tr><td>{@code acceptFrames}</td><td>{@code true}</td><td>read incoming batch frames (bounded to 512
+ *       messages and 128 KiB); off drops every frame (see {@link #acceptFrames(boolean)})</td></tr>
+ *   <tr><td>{@code deliveryQueueSize}</td><td>10,000</td><td>received messages waiting for delivery, at
+ *       most; beyond it they are dropped and counted (see {@link #deliveryQueueSize(int)})</td></tr>
+ *   <tr><td>{@code deliveryQueueBytes}</td><td>16 MiB</td><td>bytes of received messages waiting for
+ *       delivery, at most (see {@link #deliveryQueueBytes(long)})</td></tr>
  *   <tr><td>{@code notReadyWarning}</td><td>10 s</td><td>an adapter not ready for this long logs a WARN
  *       (last error, events buffered), then again every three times this (see {@link #notReadyWarning(Duration)})</td></tr>
  *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
@@ -44,6 +50,12 @@ public final class SyncOptions {
      */
     public static final Duration DEFAULT_NOT_READY_WARNING = Duration.ofSeconds(10);
 
+    /** Default of {@code deliveryQueueSize}: received messages waiting for delivery, at most. */
+    public static final int DEFAULT_DELIVERY_QUEUE_SIZE = 10_000;
+
+    /** Default of {@code deliveryQueueBytes}: bytes of received messages waiting for delivery, at most (16 MiB). */
+    public static final long DEFAULT_DELIVERY_QUEUE_BYTES = 16L * 1024 * 1024;
+
     private String uri;
     private String key = DEFAULT_KEY;
     private SyncSerializer serializer = SyncSerializer.json();
@@ -51,6 +63,9 @@ public final class SyncOptions {
     private int maxMessageBytes = 1024 * 1024;
     private int bufferSize = 10_000;
     private boolean batch;
+    private boolean acceptFrames = true;
+    private int deliveryQueueSize = DEFAULT_DELIVERY_QUEUE_SIZE;
+    private long deliveryQueueBytes = DEFAULT_DELIVERY_QUEUE_BYTES;
     private Duration notReadyWarning = DEFAULT_NOT_READY_WARNING;
     private String instanceId = UUID.randomUUID().toString();
     private SyncKeys signing;
@@ -133,6 +148,53 @@ public final class SyncOptions {
      */
     public SyncOptions batch(boolean on) {
         this.batch = on;
+        return this;
+    }
+
+    /** Whether incoming batch frames are read, see {@link #acceptFrames(boolean)}. */
+    public boolean acceptFrames() { return acceptFrames; }
+
+    /**
+     * Whether this instance reads incoming batch frames (see {@link #batch(boolean)}). On by
+     * default, so a cluster where some instances batch and others do not keeps working; frames are
+     * bounded on receive as on send (512 messages, 128 KiB) and a larger one is dropped whole and
+     * counted ({@code framesOversized}). Turn it off on keys shared only with Node feathers-sync,
+     * which never sends frames: every frame is then dropped and counted ({@code framesRefused}).
+     */
+    public SyncOptions acceptFrames(boolean on) {
+        this.acceptFrames = on;
+        return this;
+    }
+
+    /** The most received messages waiting for delivery, see {@link #deliveryQueueSize(int)}. */
+    public int deliveryQueueSize() { return deliveryQueueSize; }
+
+    /**
+     * Bounds the queue between a broker client's thread and sync, in messages, for adapters that
+     * hand received messages to a thread of their own (Redis; see each adapter's README for how
+     * the others are bounded). When it is full, or {@link #deliveryQueueBytes(long)} would be
+     * exceeded, an arriving message is dropped, counted ({@code deliveryDropped}) and logged at
+     * most every 10 s; an event lost so shows as a sequence gap ({@code gaps}). Default
+     * {@link #DEFAULT_DELIVERY_QUEUE_SIZE}: a flood costs bounded memory and delays a real event by
+     * at most the time sync takes to handle that many messages.
+     */
+    public SyncOptions deliveryQueueSize(int messages) {
+        if (messages < 1) throw new IllegalArgumentException("deliveryQueueSize must be at least 1, got " + messages);
+        this.deliveryQueueSize = messages;
+        return this;
+    }
+
+    /** The most bytes of received messages waiting for delivery, see {@link #deliveryQueueBytes(long)}. */
+    public long deliveryQueueBytes() { return deliveryQueueBytes; }
+
+    /**
+     * Bounds the queue between a broker client's thread and sync, in bytes of message bodies (see
+     * {@link #deliveryQueueSize(int)}). Default {@link #DEFAULT_DELIVERY_QUEUE_BYTES}; at least
+     * {@code maxMessageBytes} is sensible, so one large message can always wait.
+     */
+    public SyncOptions deliveryQueueBytes(long bytes) {
+        if (bytes < 1) throw new IllegalArgumentException("deliveryQueueBytes must be at least 1, got " + bytes);
+        this.deliveryQueueBytes = bytes;
         return this;
     }
 
@@ -227,6 +289,9 @@ public final class SyncOptions {
         c.maxMessageBytes = maxMessageBytes;
         c.bufferSize = bufferSize;
         c.batch = batch;
+        c.acceptFrames = acceptFrames;
+        c.deliveryQueueSize = deliveryQueueSize;
+        c.deliveryQueueBytes = deliveryQueueBytes;
         c.notReadyWarning = notReadyWarning;
         c.instanceId = instanceId;
         c.signing = signing;
@@ -235,14 +300,55 @@ public final class SyncOptions {
     }
 
     /**
-     * The URI with its secret replaced by {@code ***}, for logs and messages: the password of
-     * {@code user:password@}, or the whole user info when it has no colon (a bare token, as in
-     * {@code nats://token@host} or {@code redis://password@host}).
+     * The URI with its secrets replaced by {@code ***}, for logs and messages. It is parsed, not
+     * matched: the user info of every host of a comma-separated list ({@code nats://u:p@h1,u:p@h2})
+     * keeps its user name and loses its password ({@code u:***}), or is masked whole when it has no
+     * colon (a bare token, as in {@code nats://token@host} or {@code redis://password@host}). A
+     * password may hold {@code /}, {@code @}, {@code :}, {@code #}, {@code ?} or percent-escapes:
+     * the user info ends at the last {@code @} of the URI, so a path, query or fragment that holds
+     * an {@code @} is masked too (too much rather than too little). Without {@code ://} everything
+     * up to the last {@code @} is masked. Never throws.
+     *
+     * @param uri a URI, or {@code null}
+     * @return the URI without its secrets, or {@code null}
      */
     public static String redact(String uri) {
         if (uri == null) return null;
-        String masked = uri.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
-        return masked.replaceAll("://[^:/@]+@", "://***@");
+        int start = uri.indexOf("://");
+        int lastAt = uri.lastIndexOf('@');
+        if (lastAt < 0) return uri; // no user info, nothing secret in the authority
+        if (start < 0 || start > lastAt) {
+            // not a URI we can parse: hide all that can be user info (a scheme too: it cannot be told from a user)
+            return "***" + uri.substring(lastAt);
+        }
+        start += 3;
+        // the user info parts sit between the start and the last '@'; the segments between two '@'s
+        // are "host,userinfo" when they hold a comma (a host holds none), else part of a password
+        StringBuilder out = new StringBuilder(uri.length()).append(uri, 0, start);
+        String authority = uri.substring(start, lastAt);
+        String[] segments = authority.split("@", -1);
+        StringBuilder info = new StringBuilder(segments[0]);
+        for (int i = 1; i < segments.length; i++) {
+            String seg = segments[i];
+            int comma = seg.indexOf(',');
+            if (comma < 0 || !HOST.matcher(seg.substring(0, comma)).matches()) {
+                info.append('@').append(seg); // an '@' inside a password
+                continue;
+            }
+            out.append(maskUserInfo(info.toString())).append('@').append(seg, 0, comma + 1);
+            info.setLength(0);
+            info.append(seg.substring(comma + 1));
+        }
+        return out.append(maskUserInfo(info.toString())).append(uri.substring(lastAt)).toString();
+    }
+
+    /** What a host (and port) of a host list may hold; anything else before a comma is part of a password. */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9._~\\-\\[\\]:%]+");
+
+    /** {@code user:***}, or {@code ***} for a bare token; the user name is what precedes the first colon. */
+    private static String maskUserInfo(String info) {
+        int colon = info.indexOf(':');
+        return colon < 0 ? "***" : info.substring(0, colon) + ":***";
     }
 
     @Override

@@ -52,13 +52,41 @@ public final class BatchFrame {
         return out;
     }
 
+    /** A frame that holds more messages than the receiver accepts. */
+    public static final class TooManyMessages extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyMessages(int max) {
+            super("batch frame holds more than " + max + " messages, the frame limit");
+        }
+    }
+
     /**
      * The messages of a frame, in order.
      *
      * @throws IllegalArgumentException if a length runs past the end of the frame
      */
     public static List<byte[]> decode(byte[] frame) {
-        List<byte[]> out = new ArrayList<>();
+        return decode(frame, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The messages of a frame, in order, if it holds at most {@code maxMessages}; the count is
+     * checked before any message is copied, so a frame over the limit costs no more than its scan.
+     *
+     * @throws TooManyMessages          if it holds more than {@code maxMessages}
+     * @throws IllegalArgumentException if a length runs past the end of the frame
+     */
+    public static List<byte[]> decode(byte[] frame, int maxMessages) {
+        int count = 0;
+        for (int p = HEADER; p < frame.length; count++) {
+            if (count == maxMessages) throw new TooManyMessages(maxMessages);
+            if (frame.length - p < PER_MESSAGE) break; // reported below, with the message number
+            int n = ((frame[p] & 0xff) << 24) | ((frame[p + 1] & 0xff) << 16) | ((frame[p + 2] & 0xff) << 8) | (frame[p + 3] & 0xff);
+            if (n < 0 || n > frame.length - p - PER_MESSAGE) break;
+            p += PER_MESSAGE + n;
+        }
+        List<byte[]> out = new ArrayList<>(count);
         int p = HEADER;
         while (p < frame.length) {
             if (frame.length - p < PER_MESSAGE) {

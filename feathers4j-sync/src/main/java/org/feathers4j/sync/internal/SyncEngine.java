@@ -45,6 +45,8 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final int sendLimit; // maxMessageBytes less what the envelope adds
     private long seq;
     private volatile boolean closed;
+    /** tracker.gaps() as of the last message: counters() must not wait for receiveLock, held while listeners run. */
+    private volatile long gaps;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendFailed = new AtomicLong();
@@ -56,6 +58,9 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final AtomicLong seqJumps = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong framesReceived = new AtomicLong();
+    private final AtomicLong framesRefused = new AtomicLong();   // a frame while acceptFrames is off
+    private final AtomicLong framesOversized = new AtomicLong(); // a frame over the send limits
+    private final AtomicLong undeclaredEvents = new AtomicLong();
     private final Batcher batcher; // null unless options.batch()
 
     private SyncEngine(Application app, SyncOptions options, String type, SyncAdapter adapter,
@@ -196,7 +201,11 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     public void receive(Object payload) {
         try {
             synchronized (receiveLock) {
-                receiveLocked(payload);
+                try {
+                    receiveLocked(payload);
+                } finally {
+                    gaps = tracker.gaps();
+                }
             }
         } catch (RuntimeException e) {
             drop("a listener or the context rebuild failed: " + e, payload instanceof byte[] b ? b : null, e);
@@ -220,9 +229,24 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             if (bytes == null) return;
         }
         if (BatchFrame.isFrame(bytes)) {
+            if (!options.acceptFrames()) {
+                framesRefused.incrementAndGet();
+                drop("it is a batch frame and acceptFrames is off", bytes, null);
+                return;
+            }
+            // a frame is bounded on receive as on send; one over the bounds is dropped whole, never in part
+            if (bytes.length > MAX_FRAME_BYTES) {
+                framesOversized.incrementAndGet();
+                drop("it is a batch frame of " + bytes.length + " bytes, over the frame limit of " + MAX_FRAME_BYTES, bytes, null);
+                return;
+            }
             List<byte[]> messages;
             try {
-                messages = BatchFrame.decode(bytes);
+                messages = BatchFrame.decode(bytes, MAX_FRAME_MESSAGES);
+            } catch (BatchFrame.TooManyMessages e) {
+                framesOversized.incrementAndGet();
+                drop(e.getMessage(), bytes, null);
+                return;
             } catch (IllegalArgumentException e) {
                 drop(e.getMessage(), bytes, null);
                 return;
@@ -258,6 +282,12 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             drop("no service at path '" + m.path() + "' on this instance", bytes, null);
             return;
         }
+        if (!service.events().contains(m.event())) {
+            // only what the service could have raised itself: the standard events and its declared custom ones
+            undeclaredEvents.incrementAndGet();
+            drop("service '" + m.path() + "' declares no event '" + printable(m.event()) + "'", bytes, null);
+            return;
+        }
         if (m.origin() != null && m.seq() != null) {
             OriginTracker.Verdict v = tracker.check(m.origin(), m.seq());
             if (v == OriginTracker.Verdict.DUPLICATE) {
@@ -288,6 +318,17 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         String size = bytes == null ? "" : " (" + bytes.length + " bytes)";
         if (n <= 100 || n % 1000 == 0) LOG.warn("sync: dropped an incoming message because {}{}; {} dropped so far", why, size, n, e);
         if (bytes != null && LOG.isDebugEnabled()) LOG.debug("sync: first bytes of the dropped message: {}", preview(bytes));
+    }
+
+    /** A name from the bus, fit for a log line: at most 64 characters, control characters replaced. */
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 64) + 1);
+        for (int i = 0; i < s.length() && i < 64; i++) {
+            char c = s.charAt(i);
+            sb.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (s.length() > 64) sb.append('…');
+        return sb.toString();
     }
 
     private static String preview(byte[] bytes) {
@@ -378,11 +419,12 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         c.put("received", received.get());
         c.put("dropped", dropped.get());
         c.put("duplicates", duplicates.get());
-        synchronized (receiveLock) {
-            c.put("gaps", tracker.gaps());
-        }
+        c.put("gaps", gaps);
         c.put("late", late.get());
         c.put("seqJumps", seqJumps.get());
+        c.put("undeclaredEvents", undeclaredEvents.get());
+        c.put("framesRefused", framesRefused.get());
+        c.put("framesOversized", framesOversized.get());
         if (auth != null) auth.counters(c);
         if (batcher != null || framesReceived.get() > 0) {
             c.put("framesSent", framesSent.get());

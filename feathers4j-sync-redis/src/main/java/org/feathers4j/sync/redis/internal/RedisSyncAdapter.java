@@ -59,7 +59,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         this.where = options.uri() != null ? SyncOptions.redact(options.uri())
                 : uri != null ? uri.getHost() + ":" + uri.getPort() : "given connections";
         this.tasks = new Tasks(this::unexpectedError);
-        this.subscriber = new Subscriber(this, tasks, channel);
+        this.subscriber = new Subscriber(this, tasks, channel, options);
         this.publisher = new Publisher(this, tasks, channel, options.bufferSize());
         this.connector = new Connector(this, tasks, subscriber, delay(config), source);
         this.health = new HealthCheck(this, tasks, connector, subscriber, publisher, channel, config.resubscribeWait().toMillis());
@@ -260,6 +260,9 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         c.put("connectAttempts", connector.attempts());
         c.put("channelSubscribers", health.channelSubscribers());
         c.put("deliveryQueue", subscriber.queued());
+        c.put("deliveryQueueBytes", subscriber.queuedBytes());
+        c.put("deliveryQueuePeak", subscriber.queuePeak());
+        c.put("deliveryDropped", subscriber.queueDropped());
         return c;
     }
 

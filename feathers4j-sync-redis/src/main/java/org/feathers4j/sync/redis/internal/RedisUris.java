@@ -30,10 +30,37 @@ final class RedisUris {
         }
         String lettuceScheme = scheme.replace('+', '-');
         try {
-            return RedisURI.create(lettuceScheme + u.substring(colon));
+            return RedisURI.create(lettuceScheme + escapeUserInfo(u.substring(colon)));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' is not a valid Redis URI: "
-                    + e.getMessage(), e);
+            // neither Lettuce's message nor the exception as cause: they echo parts of the URI, the password's too
+            throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' is not a valid Redis URI ("
+                    + e.getClass().getSimpleName() + "); check the host, port, database and sentinel master", null);
         }
+    }
+
+    /**
+     * Percent-encodes the characters of the user info (up to the URI's last {@code @}) that would end it early
+     * for Lettuce's parser: {@code / ? # @}, and a {@code %} that starts no escape. A password holding them then
+     * reaches Redis as written, and no part of it is taken for a host, port or database (which would show in
+     * Lettuce's error messages). Escapes already in the URI are kept.
+     */
+    static String escapeUserInfo(String afterScheme) {
+        if (!afterScheme.startsWith("://")) return afterScheme;
+        int at = afterScheme.lastIndexOf('@');
+        if (at < 3) return afterScheme;
+        StringBuilder out = new StringBuilder(afterScheme.length() + 16).append("://");
+        for (int i = 3; i < at; i++) {
+            char c = afterScheme.charAt(i);
+            boolean escape = c == '/' || c == '?' || c == '#' || c == '@'
+                    || (c == '%' && !(i + 2 < at && isHex(afterScheme.charAt(i + 1)) && isHex(afterScheme.charAt(i + 2))));
+            if (escape) out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            else out.append(c);
+        }
+        return out.append(afterScheme, at, afterScheme.length()).toString();
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
     }
 }

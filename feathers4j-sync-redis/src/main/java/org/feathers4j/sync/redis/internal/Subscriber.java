@@ -4,39 +4,39 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.feathers4j.sync.spi.support.DaemonThreads;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.spi.support.DeliveryQueue;
 import org.feathers4j.sync.spi.support.SyncFailures;
 
 /**
  * The subscription: SUBSCRIBE on the pub/sub connection, the listener that follows it, and the hand-off of
  * received messages to the delivery thread, which passes them to sync in order, so that listeners never run on
- * (or block) Lettuce's I/O threads. On the adapter's own channels (see {@link OwnChannels}) the messages of one
- * socket read are handed off together when the read completes; otherwise one by one.
+ * (or block) Lettuce's I/O threads. On the adapter's own channels (see {@link OwnChannels}) the delivery thread is
+ * woken once per socket read; otherwise per message. The hand-off is a {@link DeliveryQueue} bounded by
+ * {@link SyncOptions#deliveryQueueSize()} and {@link SyncOptions#deliveryQueueBytes()}: Redis pushes pub/sub
+ * messages as fast as they are published, and a flood must not grow the heap without limit.
  */
 final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
 
     private final RedisSyncAdapter adapter;
     private final Tasks tasks;
     private final byte[] channel;
-    /** Messages of the current read, waiting for its end (when {@link #handOffPerRead}). */
-    private final ConcurrentLinkedQueue<byte[]> arrived = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
+    private final int queueSize;
+    private final long queueBytes;
     private final AtomicLong subscribes = new AtomicLong();
     private volatile boolean handOffPerRead;
     private volatile boolean subscribed;
     private volatile boolean inFlight;
-    private volatile ThreadPoolExecutor delivery;
+    private volatile DeliveryQueue delivery;
 
-    Subscriber(RedisSyncAdapter adapter, Tasks tasks, byte[] channel) {
+    Subscriber(RedisSyncAdapter adapter, Tasks tasks, byte[] channel, SyncOptions options) {
         this.adapter = adapter;
         this.tasks = tasks;
         this.channel = channel;
+        this.queueSize = options.deliveryQueueSize();
+        this.queueBytes = options.deliveryQueueBytes();
     }
 
     /** Hands off per socket read; only for channels that call {@link #readComplete()}. */
@@ -46,8 +46,7 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
 
     /** Starts the delivery thread. */
     void start() {
-        delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                DaemonThreads.factory(RedisSyncAdapter.TYPE, "delivery"));
+        delivery = new DeliveryQueue(RedisSyncAdapter.TYPE, queueSize, queueBytes, adapter::handle);
     }
 
     /** Whether Redis confirmed the subscription on the current connection. */
@@ -92,15 +91,9 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
     @Override
     public void message(byte[] ch, byte[] message) {
         if (!Arrays.equals(ch, channel) || adapter.stopped()) return;
-        if (handOffPerRead) {
-            arrived.add(message); // handed over in readComplete(), at the end of this read
-            return;
-        }
-        try {
-            delivery.execute(() -> adapter.handle(message));
-        } catch (RuntimeException e) {
-            // rejected: the adapter is closing
-        }
+        // per read: the delivery thread is woken in readComplete(), once for all this read brought
+        DeliveryQueue d = delivery;
+        if (d != null) d.offer(message, !handOffPerRead); // full: dropped, counted and logged by the queue
     }
 
     @Override
@@ -117,21 +110,10 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
         adapter.checkSoon();
     }
 
-    /** I/O thread, at the end of every read of one of the adapter's own channels: hands what arrived to the delivery thread. */
+    /** I/O thread, at the end of every read of one of the adapter's own channels: wakes the delivery thread. */
     void readComplete() {
-        if (arrived.isEmpty() || !deliveryScheduled.compareAndSet(false, true)) return;
-        try {
-            delivery.execute(this::deliverArrived);
-        } catch (RuntimeException e) {
-            deliveryScheduled.set(false); // rejected: the adapter is closing
-        }
-    }
-
-    /** Delivery thread: delivers everything that arrived, in order. */
-    private void deliverArrived() {
-        deliveryScheduled.set(false); // first: what arrives from now on schedules another run, or is polled below
-        byte[] m;
-        while ((m = arrived.poll()) != null) adapter.handle(m);
+        DeliveryQueue d = delivery;
+        if (d != null) d.wake();
     }
 
     /**
@@ -150,7 +132,7 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
 
     /** Stops the delivery thread once what it holds is delivered. */
     void shutdown() {
-        ThreadPoolExecutor d = delivery;
+        DeliveryQueue d = delivery;
         if (d != null) d.shutdown();
     }
 
@@ -161,7 +143,25 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
 
     /** Messages received and not yet handed to sync. */
     long queued() {
-        ThreadPoolExecutor d = delivery;
-        return (d == null ? 0L : d.getQueue().size()) + arrived.size();
+        DeliveryQueue d = delivery;
+        return d == null ? 0L : d.size();
+    }
+
+    /** Bytes of the messages received and not yet handed to sync. */
+    long queuedBytes() {
+        DeliveryQueue d = delivery;
+        return d == null ? 0L : d.bytes();
+    }
+
+    /** The most messages queued at once so far. */
+    long queuePeak() {
+        DeliveryQueue d = delivery;
+        return d == null ? 0L : d.peak();
+    }
+
+    /** Messages dropped because the delivery queue was full. */
+    long queueDropped() {
+        DeliveryQueue d = delivery;
+        return d == null ? 0L : d.dropped();
     }
 }

@@ -27,4 +27,29 @@ class RedisUrisTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a valid Redis URI").hasMessageNotContaining("topsecret");
     }
+
+    @Test
+    void aPasswordWithSlashAtHashQuestionMarkOrPercentReachesLettuceWholeAndTheHostStaysTheHost() {
+        RedisURI u = RedisUris.parse("redis://:Kq7/Zt9@Wp4:Hj2#Rx5?Ty8%zz@127.0.0.1:6390/2");
+        assertThat(u.getHost()).isEqualTo("127.0.0.1");
+        assertThat(u.getPort()).isEqualTo(6390);
+        assertThat(u.getDatabase()).isEqualTo(2);
+        assertThat(u.getCredentialsProvider().resolveCredentials().block().getPassword())
+                .isEqualTo("Kq7/Zt9@Wp4:Hj2#Rx5?Ty8%zz".toCharArray());
+        // an escape already written stays one escape
+        assertThat(RedisUris.parse("redis://:p%2Fw@h:6379").getCredentialsProvider().resolveCredentials().block()
+                .getPassword()).isEqualTo("p/w".toCharArray());
+        assertThat(RedisUris.parse("redis://user:p/w@h:6379/1").getCredentialsProvider().resolveCredentials().block()
+                .getUsername()).isEqualTo("user");
+        assertThat(RedisUris.parse("redis+sentinel://:p/w@s1:26379,s2:26380/3#mymaster").getSentinels())
+                .extracting(RedisURI::getHost).containsExactly("s1", "s2");
+    }
+
+    @Test
+    void anInvalidUriNamesNeitherPartOfThePasswordNorCarriesLettucesMessage() {
+        assertThatThrownBy(() -> RedisUris.parse("redis://:Kq7s3cr@127.0.0.1:6379/notadb"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a valid Redis URI").hasMessageNotContaining("Kq7s3cr")
+                .hasNoCause();
+    }
 }
