@@ -275,7 +275,9 @@ public final class SyncOptions {
             if (u.getScheme() == null) throw new IllegalArgumentException("sync uri '" + redact(uri) + "' has no scheme");
             return u;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("sync uri '" + redact(uri) + "' is malformed: " + e.getReason(), e);
+            // without the cause: a URISyntaxException's message quotes the raw URI, password included
+            throw new IllegalArgumentException("sync uri '" + redact(uri) + "' is malformed: " + e.getReason()
+                    + " at index " + e.getIndex());
         }
     }
 

@@ -152,8 +152,9 @@ public final class AmqpSync {
         try {
             f.setUri(uri);
         } catch (Exception e) {
-            throw new IllegalArgumentException("amqp sync uri '" + SyncOptions.redact(options.uri()) + "' is not usable: "
-                    + e.getMessage(), e);
+            // neither the client's message nor the exception: a URISyntaxException quotes the raw URI, password included
+            throw new IllegalArgumentException("amqp sync uri '" + SyncOptions.redact(options.uri()) + "' is not usable ("
+                    + e.getClass().getSimpleName() + "; percent-encode special characters in the user name and password)");
         }
         if (scheme.equals("amqps")) {
             try {

@@ -17,6 +17,19 @@ import org.junit.jupiter.api.Test;
 class AmqpSyncConfigTest {
 
     @Test
+    void anUnusableUriNeverShowsItsPassword() {
+        // raw space, caret, a bad escape: not URIs at all (the parse error used to carry the raw URI as its cause)
+        for (String uri : List.of("amqp://guest:s3cr et^pw@127.0.0.1:5672/", "amqp://guest:s3cret%zz@127.0.0.1/")) {
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> AmqpSync.adapter(SyncOptions.uri(uri),
+                    AmqpSyncConfig.create()));
+            assertThat(e).as(uri).isInstanceOf(IllegalArgumentException.class);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).as(uri).doesNotContain("s3cr").doesNotContain("et^pw");
+            }
+        }
+    }
+
+    @Test
     void readmeDocumentsEveryDefault() throws Exception {
         OptionTableCheck.assertDocumented(Path.of("README.md"), AmqpSyncConfig.class);
     }
