@@ -32,6 +32,8 @@ import org.feathers4j.json.FeathersJson;
 import org.feathers4j.server.internal.CorsAccess;
 import org.feathers4j.server.internal.FeathersChannelInitializer;
 import org.feathers4j.server.internal.FlowLimits;
+import org.feathers4j.server.internal.JsonInput;
+import org.feathers4j.server.internal.PacketGuard;
 import org.feathers4j.server.internal.RestHandler;
 import org.feathers4j.server.internal.ServerCounters;
 import org.feathers4j.server.internal.SocketExceptionLogger;
@@ -67,6 +69,12 @@ public final class FeathersServer implements AutoCloseable {
     /** How long {@link #stop()} waits for the application's teardown. */
     public static final int TEARDOWN_TIMEOUT_SECONDS = 10;
 
+    /** Default of {@link #maxJsonDepth(int)}. */
+    public static final int DEFAULT_MAX_JSON_DEPTH = 64;
+
+    /** Default of {@link #idleTimeoutMs(int)}. */
+    public static final int DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
     private final Application app;
     private String host = "0.0.0.0";
     private int port = 3030;
@@ -83,6 +91,8 @@ public final class FeathersServer implements AutoCloseable {
     private int pingTimeoutMs = 20_000;
     private boolean inferQueryTypes = true;
     private ObjectMapper json = FeathersJson.newObjectMapper();
+    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+    private int idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
 
     // slow clients and flow control
     private int outboundBufferBytes = 1024 * 1024;
@@ -94,6 +104,8 @@ public final class FeathersServer implements AutoCloseable {
     private volatile SocketTransport socketTransport;
 
     private volatile SocketIOServer server;
+    private volatile PacketGuard packetGuard;
+    private volatile FeathersChannelInitializer initializer;
     private volatile int boundPort = -1;
 
     private FeathersServer(Application app) {
@@ -132,6 +144,11 @@ public final class FeathersServer implements AutoCloseable {
      * Origins allowed to call from browsers of other origins (CORS, for REST, static files and
      * polling), e.g. {@code "https://app.example.com"}; {@code "*"} allows any origin (reflected,
      * with credentials). Default: none, so browsers only allow same-origin pages.
+     *
+     * <p>The same list guards Socket.IO: a websocket upgrade or polling request whose {@code Origin}
+     * is neither the server's own (its {@code Host}) nor one of these is refused with 403 before
+     * the handshake (browsers apply no CORS to websockets). Requests without {@code Origin}
+     * (Node, the JVM, other non-browser clients) are allowed; {@code "*"} allows every origin.
      */
     public FeathersServer corsOrigins(String... origins) {
         requireNotStarted();
@@ -208,6 +225,47 @@ public final class FeathersServer implements AutoCloseable {
      * A result this mapper cannot write answers a {@code GeneralError} saying the call succeeded.
      */
     public FeathersServer objectMapper(ObjectMapper mapper) { requireNotStarted(); this.json = Objects.requireNonNull(mapper); return this; }
+
+    // ---- input limits (see the README's "Security" section) ----------------------------------------
+
+    /**
+     * Deepest nesting of arrays and objects accepted in a REST body or in a Socket.IO call's
+     * arguments; default {@value #DEFAULT_MAX_JSON_DEPTH}. Deeper input is refused with
+     * {@code BadRequest} (REST: 400; Socket.IO: an error ack) and never reaches a service. Keep it
+     * well below Jackson's write limit of 1,000, so what was stored can be written back inside a
+     * {@code find} page.
+     */
+    public FeathersServer maxJsonDepth(int depth) {
+        requireNotStarted();
+        if (depth < 2 || depth > 500) throw new IllegalArgumentException("maxJsonDepth must be between 2 and 500");
+        this.maxJsonDepth = depth;
+        return this;
+    }
+
+    /**
+     * How long an HTTP connection may take to deliver a complete request (headers and body) after it
+     * opened or after its previous answer; default {@value #DEFAULT_IDLE_TIMEOUT_MS} ms. Closes idle
+     * keep-alive connections and requests that trickle in. Not applied to websockets (Engine.IO's
+     * ping timeout is) nor while a request is being answered (a long-poll may wait).
+     */
+    public FeathersServer idleTimeoutMs(int ms) {
+        requireNotStarted();
+        if (ms < 100) throw new IllegalArgumentException("idleTimeoutMs must be at least 100");
+        this.idleTimeoutMs = ms;
+        return this;
+    }
+
+    /** Socket.IO packets refused so far as malformed or too deep (each logged at WARN, rate-limited). */
+    public long refusedPackets() {
+        PacketGuard g = packetGuard;
+        return g == null ? 0 : g.refused();
+    }
+
+    /** Socket.IO requests refused so far for their {@code Origin} (HTTP 403). */
+    public long refusedOrigins() {
+        FeathersChannelInitializer i = initializer;
+        return i == null ? 0 : i.refusedOrigins();
+    }
 
     // ---- slow clients and flow control ----------------------------------------------------------
 
@@ -357,11 +415,17 @@ public final class FeathersServer implements AutoCloseable {
         config.setSocketConfig(socket);
 
         Channels channels = Channels.of(app);
-        RestHandler rest = new RestHandler(app, executor, json, statics, inferQueryTypes);
+        RestHandler rest = new RestHandler(app, executor, json, statics, inferQueryTypes,
+                new JsonInput(json, maxJsonDepth));
+        // + 1: the packet's event array [name, path, ...args] is a level above the arguments
+        PacketGuard guard = new PacketGuard(new JsonInput(json, maxJsonDepth + 1), maxJsonDepth);
+        FeathersChannelInitializer init = new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins)),
+                guard, idleTimeoutMs, limits, counters);
         SocketIOServer s = new SocketIOServer(config);
         releaseDefaultInitializer(s);
-        s.setPipelineFactory(new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins)),
-                limits, counters));
+        s.setPipelineFactory(init);
+        packetGuard = guard;
+        initializer = init;
         SocketTransport socketIo = new SocketTransport(app, channels, executor, json, limits, counters);
         socketIo.install(s);
         socketTransport = socketIo;

@@ -149,7 +149,7 @@ class RestAndStaticTest {
         HttpResponse<String> evil = send("GET", "/messages", null, "Origin", "http://evil.example");
         assertThat(evil.headers().firstValue("access-control-allow-origin")).isEmpty();
         HttpResponse<String> pollEvil = send("GET", "/socket.io/?EIO=4&transport=polling", null, "Origin", "http://evil.example");
-        assertThat(pollEvil.statusCode()).isEqualTo(200);
+        assertThat(pollEvil.statusCode()).as("refused by the Origin check").isEqualTo(403);
         assertThat(pollEvil.headers().firstValue("access-control-allow-origin")).isEmpty();
         HttpResponse<String> pollGood = send("GET", "/socket.io/?EIO=4&transport=polling", null, "Origin", "http://good.example");
         assertThat(pollGood.headers().firstValue("access-control-allow-origin")).hasValue("http://good.example");
@@ -177,9 +177,12 @@ class RestAndStaticTest {
     @Test
     void noCorsHeadersByDefault() throws Exception {
         server = FeathersServer.create(TestApps.create()).host("127.0.0.1").port(0).start();
-        HttpResponse<String> r = send("GET", "/socket.io/?EIO=4&transport=polling", null, "Origin", "http://any.example");
+        HttpResponse<String> r = send("GET", "/messages", null, "Origin", "http://any.example");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("access-control-allow-origin")).isEmpty();
+        HttpResponse<String> poll = send("GET", "/socket.io/?EIO=4&transport=polling", null, "Origin", "http://any.example");
+        assertThat(poll.statusCode()).as("refused by the Origin check").isEqualTo(403);
+        assertThat(poll.headers().firstValue("access-control-allow-origin")).isEmpty();
     }
 
     @Test

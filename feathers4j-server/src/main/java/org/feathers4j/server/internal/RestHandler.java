@@ -61,14 +61,17 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
     private final ObjectMapper json;
     private final StaticFiles statics;
     private final boolean inferQueryTypes;
+    private final JsonInput input;
 
+    /** @param input reads request bodies, under the server's nesting limit */
     public RestHandler(Application app, Executor executor, ObjectMapper json, StaticFiles statics,
-                       boolean inferQueryTypes) {
+                       boolean inferQueryTypes, JsonInput input) {
         this.app = app;
         this.executor = executor;
         this.json = json;
         this.statics = statics;
         this.inferQueryTypes = inferQueryTypes;
+        this.input = input;
     }
 
     private record Route(AppService service, String id) {
@@ -182,7 +185,9 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
                     "Only JSON bodies are supported, not " + type, null, null, null);
         }
         try {
-            return json.readValue(r.body(), Object.class);
+            return input.read(r.body());
+        } catch (JsonInput.TooDeep e) {
+            throw new BadRequest("Invalid JSON body: " + e.getMessage() + " (the server's maxJsonDepth)");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadRequest("Invalid JSON body: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {

@@ -11,11 +11,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs what netty-socketio reports. Its default logs a client that went away (connection reset,
  * broken pipe: every browser tab closed mid-request, every client process that exits) as an ERROR
- * with a stack trace, which buries real errors; here that is DEBUG, everything else stays ERROR.
+ * with a stack trace, which buries real errors; here that is DEBUG. Other channel errors come from
+ * what a client sent (a decoder's exception message can quote the input, passwords included), so
+ * they are logged at WARN with the exception's class only, rate-limited, and the stack at DEBUG.
  */
 public final class SocketExceptionLogger implements ExceptionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketExceptionLogger.class);
+    private static final RateLimitedLog CHANNEL_ERRORS = new RateLimitedLog(LOG, 10, 60_000);
 
     @Override
     public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -24,8 +27,12 @@ public final class SocketExceptionLogger implements ExceptionListener {
             ctx.close();
             return true;
         }
-        LOG.error("connection from {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
-        return false;
+        CHANNEL_ERRORS.warn("connection from {} closed after {} (message withheld: it may quote client input)",
+                ctx.channel().remoteAddress(), cause.getClass().getName());
+        LOG.debug("connection from {}: the channel error", ctx.channel().remoteAddress(), cause);
+        // handled here: passed on, Netty's pipeline tail would log it again, message and all
+        ctx.close();
+        return true;
     }
 
     @Override

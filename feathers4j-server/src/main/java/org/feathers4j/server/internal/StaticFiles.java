@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Static files from a directory or a classpath prefix. Paths are decoded, normalised and must stay
- * inside the root; a directory serves its {@code index.html}. Files are read whole (meant for
+ * inside the root, also once symlinks are resolved ({@code toRealPath}); a directory serves its
+ * {@code index.html}. Files are read whole (meant for
  * application assets, not large downloads).
  */
 public final class StaticFiles {
@@ -47,9 +48,15 @@ public final class StaticFiles {
         this.classpathPrefix = classpathPrefix;
     }
 
-    /** Files under a directory. */
+    /** Files under a directory (its real path: symlinks in the root's own path are resolved once). */
     public static StaticFiles directory(Path dir) {
-        return new StaticFiles(dir.toAbsolutePath().normalize(), null);
+        Path root;
+        try {
+            root = dir.toRealPath();
+        } catch (IOException e) {
+            root = dir.toAbsolutePath().normalize();
+        }
+        return new StaticFiles(root, null);
     }
 
     /** Resources under a classpath prefix, e.g. {@code "public"}. */
@@ -77,7 +84,15 @@ public final class StaticFiles {
             if (!f.startsWith(directory)) return null;
             if (Files.isDirectory(f)) f = f.resolve("index.html");
             if (!Files.isRegularFile(f)) return null;
-            return new Found(Files.readAllBytes(f), typeOf(f.getFileName().toString()));
+            // a symlink inside the root may point anywhere: serve only what really lies inside it
+            Path real;
+            try {
+                real = f.toRealPath();
+            } catch (IOException e) {
+                return null;
+            }
+            if (!real.startsWith(directory)) return null;
+            return new Found(Files.readAllBytes(real), typeOf(f.getFileName().toString()));
         }
         String name = classpathPrefix.isEmpty() ? rel : classpathPrefix + "/" + rel;
         if (rel.isEmpty() || rel.endsWith("/")) name = name + (name.endsWith("/") || name.isEmpty() ? "" : "/") + "index.html";

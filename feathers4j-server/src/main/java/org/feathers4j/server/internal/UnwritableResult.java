@@ -20,8 +20,10 @@ final class UnwritableResult {
     }
 
     /**
-     * A {@link GeneralError} with {@code data = {succeeded: true, method, path, id?}}, logged at
-     * ERROR with the cause on {@code log}.
+     * A {@link GeneralError} with {@code data = {succeeded: true, method, path, id?}}, logged on
+     * {@code log} as one ERROR line with the short cause; the stack trace goes to DEBUG. A record too
+     * deep to write gave a Jackson message with a ~250 KB reference chain, on every call that
+     * returned it.
      *
      * @param path the service path, {@code null} if unknown
      * @param id   the id the call was made with, {@code null} if none
@@ -37,8 +39,9 @@ final class UnwritableResult {
         data.put("method", name);
         if (path != null) data.put("path", path);
         if (id != null) data.put("id", id);
-        log.error("{} on '{}'{} succeeded but its result cannot be written as JSON; the client is told so",
-                name, path, id == null ? "" : " (id " + id + ")", cause);
+        log.error("{} on '{}'{} succeeded but its result cannot be written as JSON ({}); the client is told so",
+                name, path, id == null ? "" : " (id " + id + ")", reason);
+        if (log.isDebugEnabled()) log.debug("the cause of the unwritable {} result", name, cause);
         return new GeneralError(message, data, null, cause);
     }
 
