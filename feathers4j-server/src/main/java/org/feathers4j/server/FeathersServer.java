@@ -344,6 +344,8 @@ public final class FeathersServer implements AutoCloseable {
      *   <li>{@code callsInFlight}: Socket.IO calls received and not yet answered (gauge)</li>
      *   <li>{@code callsRejected}: calls answered {@code TooManyRequests} for too many in flight</li>
      *   <li>{@code callsRateLimited}: calls answered {@code TooManyRequests} by the rate limit</li>
+     *   <li>{@code http.1xx} … {@code http.5xx}: REST and static-file answers by status class</li>
+     *   <li>{@code refusedPackets}, {@code refusedOrigins}: as {@link #refusedPackets()}, {@link #refusedOrigins()}</li>
      * </ul>
      *
      * @return an unmodifiable map in this order; the gauges are 0 while stopped
@@ -360,6 +362,9 @@ public final class FeathersServer implements AutoCloseable {
         m.put("callsInFlight", counters.callsInFlight.get());
         m.put("callsRejected", counters.callsRejected.get());
         m.put("callsRateLimited", counters.callsRateLimited.get());
+        for (int c = 1; c <= 5; c++) m.put("http." + c + "xx", counters.httpResponses.get(c));
+        m.put("refusedPackets", refusedPackets());
+        m.put("refusedOrigins", refusedOrigins());
         return Collections.unmodifiableMap(m);
     }
 
@@ -416,7 +421,7 @@ public final class FeathersServer implements AutoCloseable {
 
         Channels channels = Channels.of(app);
         RestHandler rest = new RestHandler(app, executor, json, statics, inferQueryTypes,
-                new JsonInput(json, maxJsonDepth));
+                new JsonInput(json, maxJsonDepth), counters);
         // + 1: the packet's event array [name, path, ...args] is a level above the arguments
         PacketGuard guard = new PacketGuard(new JsonInput(json, maxJsonDepth + 1), maxJsonDepth);
         FeathersChannelInitializer init = new FeathersChannelInitializer(rest, new CorsAccess(Set.copyOf(corsOrigins)),

@@ -62,10 +62,12 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
     private final StaticFiles statics;
     private final boolean inferQueryTypes;
     private final JsonInput input;
+    private final ServerCounters counters;
 
     /** @param input reads request bodies, under the server's nesting limit */
     public RestHandler(Application app, Executor executor, ObjectMapper json, StaticFiles statics,
-                       boolean inferQueryTypes, JsonInput input) {
+                       boolean inferQueryTypes, JsonInput input, ServerCounters counters) {
+        this.counters = counters;
         this.app = app;
         this.executor = executor;
         this.json = json;
@@ -255,7 +257,8 @@ public final class RestHandler extends ChannelInboundHandlerAdapter {
         write(ctx, keepAlive, res);
     }
 
-    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+    private void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+        counters.httpResponse(res.status().code());
         if (!res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             HttpUtil.setContentLength(res, res.content().readableBytes());
         }

@@ -1,6 +1,7 @@
 package org.feathers4j.server.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /** The flow-control counters of one server, cumulative over its restarts; thread-safe. */
 public final class ServerCounters {
@@ -17,4 +18,12 @@ public final class ServerCounters {
     public final AtomicLong callsRejected = new AtomicLong();
     /** Calls refused by the per-connection rate limit. */
     public final AtomicLong callsRateLimited = new AtomicLong();
+    /** REST and static-file answers by status class: index 1 for 1xx … 5 for 5xx. */
+    public final AtomicLongArray httpResponses = new AtomicLongArray(6);
+
+    /** Counts one HTTP answer of the REST/static handler. */
+    public void httpResponse(int status) {
+        int c = status / 100;
+        if (c >= 1 && c <= 5) httpResponses.incrementAndGet(c);
+    }
 }

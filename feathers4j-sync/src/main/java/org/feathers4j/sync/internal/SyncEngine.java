@@ -55,6 +55,15 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
+    // timing for metrics: publish (taken by the broker) and own echo (back from the broker), count and total nanos
+    private final java.util.concurrent.atomic.LongAdder publishTimed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder publishNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder echoTimed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder echoNanos = new java.util.concurrent.atomic.LongAdder();
+    /** Send times of the last ECHO_SLOTS own messages by seq; an echo later than that is not timed. */
+    private static final int ECHO_SLOTS = 4096;
+    private final long[] sentSeq = new long[ECHO_SLOTS];
+    private final long[] sentAtNanos = new long[ECHO_SLOTS];
     private final AtomicLong seqJumps = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong framesReceived = new AtomicLong();
@@ -160,6 +169,11 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
                         + options.maxMessageBytes() + (auth == null ? "" : " less the signature envelope"), null);
             }
             seq = next;
+            int slot = (int) (next % ECHO_SLOTS);
+            synchronized (sentSeq) {
+                sentSeq[slot] = next;
+                sentAtNanos[slot] = System.nanoTime();
+            }
             if (adapter != null) publish(bytes); // under the lock: the adapter sees this instance's order
             else app.emit(Sync.SYNC_OUT, (Object) (auth == null ? bytes : auth.seal(bytes)));
         }
@@ -179,7 +193,14 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             batcher.offer(bytes);
             return;
         }
-        adapter.publish(auth == null ? bytes : auth.seal(bytes)).whenComplete((v, e) -> published(1, e));
+        long start = System.nanoTime();
+        adapter.publish(auth == null ? bytes : auth.seal(bytes)).whenComplete((v, e) -> {
+            if (e == null) {
+                publishTimed.increment();
+                publishNanos.add(System.nanoTime() - start);
+            }
+            published(1, e);
+        });
     }
 
     private void published(int messages, Throwable e) {
@@ -296,6 +317,7 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             }
             if (v == OriginTracker.Verdict.LATE) late.incrementAndGet();
             if (v == OriginTracker.Verdict.JUMP) jumped(m);
+            if (origin.equals(m.origin())) timeEcho(m.seq());
         }
         HookContext ctx = rebuild(service, m);
         received.incrementAndGet();
@@ -310,6 +332,19 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
                     + "but the duplicate window stays (on an unsigned bus this may be forged); {} so far (seqJumps)",
                     o.replaceAll("[^\\x20-\\x7e]", "?"), m.seq(), OriginTracker.WINDOW, n);
         }
+    }
+
+    /** Times the round trip of one of this instance's own messages through the broker. */
+    private void timeEcho(long seqNumber) {
+        int slot = (int) Math.floorMod(seqNumber, (long) ECHO_SLOTS);
+        long sentAt;
+        synchronized (sentSeq) {
+            if (sentSeq[slot] != seqNumber) return;
+            sentAt = sentAtNanos[slot];
+            sentSeq[slot] = 0;
+        }
+        echoTimed.increment();
+        echoNanos.add(System.nanoTime() - sentAt);
     }
 
     private void drop(String why, byte[] bytes, Throwable e) {
@@ -422,6 +457,10 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         c.put("gaps", gaps);
         c.put("late", late.get());
         c.put("seqJumps", seqJumps.get());
+        c.put("publishTimed", publishTimed.sum());
+        c.put("publishNanos", publishNanos.sum());
+        c.put("echoTimed", echoTimed.sum());
+        c.put("echoNanos", echoNanos.sum());
         c.put("undeclaredEvents", undeclaredEvents.get());
         c.put("framesRefused", framesRefused.get());
         c.put("framesOversized", framesOversized.get());
