@@ -104,6 +104,7 @@ public final class FeathersServer implements AutoCloseable {
     private volatile SocketTransport socketTransport;
 
     private volatile SocketIOServer server;
+    private volatile io.netty.channel.Channel listening;
     private volatile PacketGuard packetGuard;
     private volatile FeathersChannelInitializer initializer;
     private volatile int boundPort = -1;
@@ -442,6 +443,7 @@ public final class FeathersServer implements AutoCloseable {
         }
         boundPort = bound instanceof ChannelFuture cf && cf.channel().localAddress() instanceof InetSocketAddress a
                 ? a.getPort() : port;
+        listening = bound instanceof ChannelFuture cf ? cf.channel() : null;
         server = s;
         LOG.info("feathers4j server listening on {}:{} (transports {}, services {})", host, boundPort, transports,
                 app.services().keySet());
@@ -465,6 +467,10 @@ public final class FeathersServer implements AutoCloseable {
         server = null;
         boundPort = -1;
         if (s == null) return;
+        io.netty.channel.Channel l = listening;
+        listening = null;
+        // free the port before anything else: stop() returns with the port closed, ready to bind again
+        if (l != null) l.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         quickenShutdown(s);
         s.stop();
         shutdownExecutor();
