@@ -9,6 +9,7 @@ import org.feathers4j.server.FeathersServer;
 import org.feathers4j.sync.SyncOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -18,7 +19,7 @@ import org.springframework.context.SmartLifecycle;
  * stops accepting and closes its connections, then the application tears down (services' teardown, then
  * sync closes after publishing what it still holds); without a server, the application tears down.
  */
-public class FeathersLifecycle implements SmartLifecycle {
+public class FeathersLifecycle implements SmartLifecycle, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeathersLifecycle.class);
 
@@ -66,11 +67,13 @@ public class FeathersLifecycle implements SmartLifecycle {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for feathers4j sync", e);
         } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : app.sync().lastError();
             String message = "feathers4j sync (" + app.sync().type() + ") not ready within " + readyTimeout
-                    + ": " + SyncOptions.redact(String.valueOf(cause.getMessage()));
+                    + (cause == null ? "" : ": " + SyncOptions.redact(String.valueOf(cause.getMessage())));
             if (failOnReadyTimeout) {
-                throw new IllegalStateException(message + " (feathers4j.sync.fail-on-ready-timeout=false starts anyway)", cause);
+                closeSync();
+                throw new IllegalStateException(message + " (feathers4j.sync.fail-on-ready-timeout=false starts anyway)",
+                        cause == null ? e : cause);
             }
             LOG.warn("{}; starting anyway, events are buffered until it connects", message);
         }
@@ -90,6 +93,27 @@ public class FeathersLifecycle implements SmartLifecycle {
             } catch (ExecutionException | TimeoutException e) {
                 LOG.warn("the feathers4j application did not tear down cleanly", e);
             }
+        }
+    }
+
+    /**
+     * Stops, and closes sync if start never ran (a context that failed to start): the adapter's
+     * connections and reconnect timers must not outlive the context.
+     */
+    @Override
+    public void destroy() {
+        stop();
+        closeSync();
+    }
+
+    private void closeSync() {
+        if (!app.hasSync()) return;
+        try {
+            app.sync().close().get(FeathersServer.TEARDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("feathers4j sync did not close cleanly", e);
         }
     }
 
