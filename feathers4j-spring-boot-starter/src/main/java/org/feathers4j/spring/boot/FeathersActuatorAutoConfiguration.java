@@ -5,7 +5,6 @@ import org.feathers4j.Application;
 import org.feathers4j.server.FeathersServer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -24,7 +23,6 @@ public class FeathersActuatorAutoConfiguration {
     /** The health indicator, named {@code feathers4j} in /actuator/health. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
-    @ConditionalOnBean(Application.class)
     static class Health {
         @Bean(name = "feathers4jHealthIndicator")
         @ConditionalOnMissingBean(name = "feathers4jHealthIndicator")
@@ -37,7 +35,6 @@ public class FeathersActuatorAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"org.feathers4j.micrometer.FeathersMetrics",
             "io.micrometer.core.instrument.binder.MeterBinder"})
-    @ConditionalOnBean(Application.class)
     static class Metrics {
         static final String BINDER = "org.feathers4j.micrometer.FeathersMetrics";
 
