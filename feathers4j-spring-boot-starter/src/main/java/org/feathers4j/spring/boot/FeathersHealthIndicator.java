@@ -10,7 +10,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
  * Health of feathers4j (component {@code feathers4j}): UP when sync is CONNECTED (or no sync is
- * configured), OUT_OF_SERVICE while CONNECTING or DISCONNECTED (events are buffered), DOWN when FAILED.
+ * configured), OUT_OF_SERVICE while CONNECTING or DISCONNECTED (events are buffered), DOWN when FAILED or CLOSED.
  * Details: sync type, state, buffered count, last error message, and whether the server runs and its port.
  */
 public class FeathersHealthIndicator implements HealthIndicator {
@@ -39,7 +39,7 @@ public class FeathersHealthIndicator implements HealthIndicator {
             SyncState state = s.state();
             b = switch (state) {
                 case CONNECTED -> Health.up();
-                case FAILED -> Health.down();
+                case FAILED, CLOSED -> Health.down();
                 default -> Health.outOfService();
             };
             b.withDetail("type", s.type()).withDetail("state", state.name());

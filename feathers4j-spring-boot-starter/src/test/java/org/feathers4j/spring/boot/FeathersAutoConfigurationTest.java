@@ -201,6 +201,20 @@ class FeathersAutoConfigurationTest {
     }
 
     @Test
+    void healthFollowsTheSyncState() {
+        Application app = new Application();
+        FeathersHealthIndicator indicator = new FeathersHealthIndicator(app, null);
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+        assertThat(indicator.health().getDetails()).containsEntry("sync", "none");
+        app.configure(org.feathers4j.sync.Sync.of("memory://boot-" + UUID.randomUUID()));
+        app.sync().ready().join();
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+        app.sync().close().join();
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(indicator.health().getDetails()).containsEntry("state", "CLOSED").doesNotContainKey("serverRunning");
+    }
+
+    @Test
     void aSyncPluginFactoryBeanDecidesAndNullFallsThrough() {
         SyncOptions[] seen = new SyncOptions[1];
         runner.withPropertyValues("feathers4j.sync.uri=memory://boot-" + UUID.randomUUID(), "feathers4j.sync.key=kk")
