@@ -1,6 +1,7 @@
 package org.feathers4j.spring.boot;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -86,13 +87,7 @@ public class FeathersLifecycle implements SmartLifecycle, DisposableBean {
         if (server != null) {
             server.stop();   // stops accepting, closes connections, then tears the app down (sync closes last)
         } else if (app.isSetUp()) {
-            try {
-                app.teardown().get(FeathersServer.TEARDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("the feathers4j application did not tear down cleanly", e);
-            }
+            await(app.teardown(), "the feathers4j application did not tear down cleanly");
         }
     }
 
@@ -107,13 +102,16 @@ public class FeathersLifecycle implements SmartLifecycle, DisposableBean {
     }
 
     private void closeSync() {
-        if (!app.hasSync()) return;
+        if (app.hasSync()) await(app.sync().close(), "feathers4j sync did not close cleanly");
+    }
+
+    private static void await(CompletableFuture<Void> done, String warning) {
         try {
-            app.sync().close().get(FeathersServer.TEARDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            done.get(FeathersServer.TEARDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("feathers4j sync did not close cleanly", e);
+            LOG.warn(warning, e);
         }
     }
 
