@@ -39,7 +39,7 @@ public class FeathersProperties {
         private Duration readyTimeout = Duration.ofSeconds(30);
         /** Whether start-up fails when sync is not ready within ready-timeout (false: log and go on). */
         private boolean failOnReadyTimeout = true;
-        /** Adapter options by name (see each adapter's README), e.g. connectTimeoutMs. */
+        /** Adapter options by name (see each adapter's README), e.g. connectTimeout=2s. */
         private Map<String, String> options = new LinkedHashMap<>();
 
         /** @return the broker URI, or null */
