@@ -24,7 +24,11 @@ public class FeathersLifecycle implements SmartLifecycle, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeathersLifecycle.class);
 
-    /** Phase: started after, and stopped before, the web server's graceful shutdown (Integer.MAX_VALUE - 2048). */
+    /**
+     * Phase {@code Integer.MAX_VALUE - 4096}: below Boot's web server phases (start {@code MAX_VALUE - 1024},
+     * graceful shutdown {@code MAX_VALUE - 2048}), so feathers4j is started before the web server serves
+     * (e.g. /actuator/health) and stopped after the web server's graceful shutdown.
+     */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     private final Application app;
