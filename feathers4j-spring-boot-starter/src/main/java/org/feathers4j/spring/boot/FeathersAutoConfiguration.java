@@ -1,0 +1,170 @@
+package org.feathers4j.spring.boot;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lettuce.core.RedisClient;
+import java.util.Map;
+import org.feathers4j.Application;
+import org.feathers4j.Plugin;
+import org.feathers4j.channels.Channels;
+import org.feathers4j.server.FeathersServer;
+import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.redis.RedisSync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of feathers4j: an {@link Application} from {@link ServiceRegistration} and
+ * {@link FeathersConfigurer} beans, sync from {@code feathers4j.sync.uri}, a {@link FeathersServer} from
+ * {@code feathers4j.server.*}, and the {@link FeathersLifecycle} that starts and stops them with the context.
+ * Each bean backs off when you define your own of its type.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration",
+        "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration"})
+@EnableConfigurationProperties(FeathersProperties.class)
+public class FeathersAutoConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeathersAutoConfiguration.class);
+
+    /** Creates the auto-configuration. */
+    public FeathersAutoConfiguration() {}
+
+    /**
+     * The application: services from {@link ServiceRegistration} beans, then the {@link FeathersConfigurer}
+     * beans, then sync when {@code feathers4j.sync.uri} is set.
+     *
+     * @param properties    the properties
+     * @param registrations the service beans
+     * @param configurers   the configurer beans
+     * @param syncFactories how to create the sync plugin (an existing client's, when reused)
+     * @return the application, not yet set up (the life cycle does it)
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Application feathersApplication(FeathersProperties properties,
+                                           ObjectProvider<ServiceRegistration> registrations,
+                                           ObjectProvider<FeathersConfigurer> configurers,
+                                           ObjectProvider<SyncPluginFactory> syncFactories) {
+        Application app = new Application();
+        registrations.orderedStream().forEach(r -> app.use(r.path(), r.service()));
+        Channels channels = Channels.of(app);
+        configurers.orderedStream().forEach(c -> c.configure(app, channels));
+        SyncOptions options = syncOptions(properties.getSync());
+        if (options != null) {
+            Plugin plugin = syncFactories.orderedStream()
+                    .map(f -> f.create(options))
+                    .filter(p -> p != null)
+                    .findFirst()
+                    .orElseGet(() -> Sync.of(options));
+            app.configure(plugin);
+        }
+        return app;
+    }
+
+    /**
+     * The sync options the properties describe, or null when {@code feathers4j.sync.uri} is not set.
+     *
+     * @param sync the sync properties
+     * @return the options, or null
+     */
+    static SyncOptions syncOptions(FeathersProperties.Sync sync) {
+        if (sync.getUri() == null || sync.getUri().isBlank()) return null;
+        SyncOptions options = SyncOptions.uri(sync.getUri().trim());
+        if (sync.getKey() != null) options.key(sync.getKey());
+        if (sync.getBatch() != null) options.batch(sync.getBatch());
+        if (sync.getBufferSize() != null) options.bufferSize(sync.getBufferSize());
+        if (sync.getInstanceId() != null) options.instanceId(sync.getInstanceId());
+        for (Map.Entry<String, String> e : sync.getOptions().entrySet()) options.option(e.getKey(), e.getValue());
+        return options;
+    }
+
+    /**
+     * The server, started by {@link FeathersLifecycle}; off with {@code feathers4j.server.enabled=false}.
+     *
+     * @param app        the application
+     * @param properties the properties
+     * @param mappers    the context's ObjectMapper, used when there is exactly one
+     * @return the server, not started
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "feathers4j.server", name = "enabled", havingValue = "true", matchIfMissing = true)
+    public FeathersServer feathersServer(Application app, FeathersProperties properties,
+                                         ObjectProvider<ObjectMapper> mappers) {
+        FeathersProperties.Server p = properties.getServer();
+        FeathersServer server = FeathersServer.create(app).host(p.getHost()).port(p.getPort());
+        if (!p.getCorsOrigins().isEmpty()) server.corsOrigins(p.getCorsOrigins().toArray(String[]::new));
+        if (p.getMaxPayloadBytes() != null) server.maxPayloadBytes(p.getMaxPayloadBytes());
+        if (p.getMaxJsonDepth() != null) server.maxJsonDepth(p.getMaxJsonDepth());
+        if (p.getIdleTimeoutMs() != null) server.idleTimeoutMs(p.getIdleTimeoutMs());
+        if (p.getMaxCallsInFlight() != null) server.maxCallsInFlight(p.getMaxCallsInFlight());
+        if (p.getMaxCallsPerSecond() != null) server.maxCallsPerSecond(p.getMaxCallsPerSecond());
+        if (p.getThreads() != null) server.threads(p.getThreads());
+        if (p.getStaticFiles() != null) server.staticFiles(p.getStaticFiles());
+        if (p.isUseContextObjectMapper()) {
+            ObjectMapper mapper = mappers.getIfUnique();
+            if (mapper != null) server.objectMapper(forFeathers(mapper));
+        }
+        return server;
+    }
+
+    /**
+     * A copy of the context's mapper (its modules and settings kept) that writes {@code java.time} values and
+     * durations as ISO-8601 strings and empty beans as {}, as feathers4j's own mapper does.
+     *
+     * @param mapper the context's mapper; not changed
+     * @return the mapper for the server
+     */
+    static ObjectMapper forFeathers(ObjectMapper mapper) {
+        return mapper.copy()
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
+    /**
+     * Starts and stops the application and server with the context.
+     *
+     * @param app        the application
+     * @param server     the server, when enabled
+     * @param properties the properties
+     * @return the life cycle
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public FeathersLifecycle feathersLifecycle(Application app, ObjectProvider<FeathersServer> server,
+                                               FeathersProperties properties) {
+        return new FeathersLifecycle(app, server.getIfAvailable(), properties.getSync().getReadyTimeout(),
+                properties.getSync().isFailOnReadyTimeout());
+    }
+
+    /** Reuses the context's Lettuce {@link RedisClient} for a redis URI. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({RedisClient.class, RedisSync.class})
+    static class RedisClientReuse {
+        @Bean
+        @ConditionalOnBean(RedisClient.class)
+        SyncPluginFactory feathersRedisClientSync(ObjectProvider<RedisClient> clients) {
+            return options -> {
+                RedisClient client = clients.getIfUnique();
+                String scheme = options.parsedUri().getScheme();
+                if (client == null || scheme == null || !RedisSync.SCHEMES.contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
+                    return null;
+                }
+                LOG.info("feathers4j sync reuses the context's RedisClient for {}", SyncOptions.redact(options.uri()));
+                return RedisSync.with(client, options);
+            };
+        }
+    }
+}
