@@ -149,6 +149,23 @@ public class FeathersAutoConfiguration {
                 properties.getSync().isFailOnReadyTimeout());
     }
 
+    /**
+     * A factory that syncs through the context's client of {@code type} (when exactly one bean of it
+     * exists) for URIs of the given schemes, and declines (returns {@code null}) otherwise.
+     */
+    static <T> SyncPluginFactory reuse(String what, ObjectProvider<T> clients, java.util.Set<String> schemes,
+                                       java.util.function.BiFunction<T, SyncOptions, Plugin> with) {
+        return options -> {
+            T client = clients.getIfUnique();
+            String scheme = options.parsedUri().getScheme();
+            if (client == null || scheme == null || !schemes.contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
+                return null;
+            }
+            LOG.info("feathers4j sync reuses the context's {} for {}", what, SyncOptions.redact(options.uri()));
+            return with.apply(client, options);
+        };
+    }
+
     /** Reuses the context's Lettuce {@link RedisClient} for a redis URI. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({RedisClient.class, RedisSync.class})
@@ -156,15 +173,43 @@ public class FeathersAutoConfiguration {
         @Bean
         @ConditionalOnBean(RedisClient.class)
         SyncPluginFactory feathersRedisClientSync(ObjectProvider<RedisClient> clients) {
-            return options -> {
-                RedisClient client = clients.getIfUnique();
-                String scheme = options.parsedUri().getScheme();
-                if (client == null || scheme == null || !RedisSync.SCHEMES.contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
-                    return null;
-                }
-                LOG.info("feathers4j sync reuses the context's RedisClient for {}", SyncOptions.redact(options.uri()));
-                return RedisSync.with(client, options);
-            };
+            return reuse("RedisClient", clients, RedisSync.SCHEMES, RedisSync::with);
+        }
+    }
+
+    /** Reuses the context's RabbitMQ {@code com.rabbitmq.client.ConnectionFactory} for an amqp URI. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"com.rabbitmq.client.ConnectionFactory", "org.feathers4j.sync.amqp.AmqpSync"})
+    static class AmqpConnectionFactoryReuse {
+        @Bean
+        @ConditionalOnBean(type = "com.rabbitmq.client.ConnectionFactory")
+        SyncPluginFactory feathersAmqpConnectionFactorySync(ObjectProvider<com.rabbitmq.client.ConnectionFactory> factories) {
+            return reuse("RabbitMQ ConnectionFactory", factories, org.feathers4j.sync.amqp.AmqpSync.SCHEMES,
+                    org.feathers4j.sync.amqp.AmqpSync::with);
+        }
+    }
+
+    /** Reuses the context's NATS {@code io.nats.client.Connection} for a nats URI. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"io.nats.client.Connection", "org.feathers4j.sync.nats.NatsSync"})
+    static class NatsConnectionReuse {
+        @Bean
+        @ConditionalOnBean(type = "io.nats.client.Connection")
+        SyncPluginFactory feathersNatsConnectionSync(ObjectProvider<io.nats.client.Connection> connections) {
+            return reuse("NATS Connection", connections, org.feathers4j.sync.nats.NatsSync.SCHEMES,
+                    org.feathers4j.sync.nats.NatsSync::with);
+        }
+    }
+
+    /** Reuses the context's {@code com.mongodb.client.MongoClient} for a mongodb URI. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"com.mongodb.client.MongoClient", "org.feathers4j.sync.mongodb.MongoSync"})
+    static class MongoClientReuse {
+        @Bean
+        @ConditionalOnBean(type = "com.mongodb.client.MongoClient")
+        SyncPluginFactory feathersMongoClientSync(ObjectProvider<com.mongodb.client.MongoClient> clients) {
+            return reuse("MongoClient", clients, org.feathers4j.sync.mongodb.MongoSync.SCHEMES,
+                    (client, options) -> org.feathers4j.sync.mongodb.MongoSync.with(client, options));
         }
     }
 }

@@ -249,6 +249,43 @@ class FeathersAutoConfigurationTest {
     }
 
     @Test
+    void anExistingRabbitMqConnectionFactoryIsReusedForAmqpUrisOnly() {
+        runner.withPropertyValues("feathers4j.server.enabled=false")
+                .withBean(com.rabbitmq.client.ConnectionFactory.class, com.rabbitmq.client.ConnectionFactory::new)
+                .run(ctx -> {
+                    SyncPluginFactory f = ctx.getBean(SyncPluginFactory.class);
+                    assertThat(f.create(SyncOptions.uri("redis://127.0.0.1:6379"))).isNull();
+                    assertThat(f.create(SyncOptions.uri("amqp://guest:guest@127.0.0.1:5672"))).isNotNull();
+                });
+    }
+
+    @Test
+    void anExistingMongoClientIsReusedForMongoUrisOnly() {
+        runner.withPropertyValues("feathers4j.server.enabled=false")
+                .withBean(com.mongodb.client.MongoClient.class,
+                        () -> com.mongodb.client.MongoClients.create("mongodb://127.0.0.1:1"), bd -> bd.setDestroyMethodName("close"))
+                .run(ctx -> {
+                    SyncPluginFactory f = ctx.getBean(SyncPluginFactory.class);
+                    assertThat(f.create(SyncOptions.uri("nats://127.0.0.1:4222"))).isNull();
+                    assertThat(f.create(SyncOptions.uri("mongodb://127.0.0.1:1/db"))).isNotNull();
+                });
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("broker")
+    void anExistingNatsConnectionIsReusedForNatsUrisOnly() throws Exception {
+        try (io.nats.client.Connection nats = io.nats.client.Nats.connect("nats://127.0.0.1:4222")) {
+            runner.withPropertyValues("feathers4j.server.enabled=false")
+                    .withBean(io.nats.client.Connection.class, () -> nats)
+                    .run(ctx -> {
+                        SyncPluginFactory f = ctx.getBean(SyncPluginFactory.class);
+                        assertThat(f.create(SyncOptions.uri("amqp://127.0.0.1"))).isNull();
+                        assertThat(f.create(SyncOptions.uri("nats://127.0.0.1:4222"))).isNotNull();
+                    });
+        }
+    }
+
+    @Test
     void noActuatorNoHealthIndicatorNoMicrometerModuleNoBinder() {
         runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class, FeathersMetrics.class)).run(ctx -> {
             assertThat(ctx).hasNotFailed().hasSingleBean(Application.class);
