@@ -129,7 +129,7 @@ public final class SocketTransport {
                     + limits.maxCallsInFlight() + ")"));
             return;
         }
-        // the slot is given back exactly once, by reply(), when the answer has been handed to the library
+        // the slot is given back exactly once, by reply(), just before the answer is handed to the library
         InFlight slot = conn == null ? InFlight.NONE : new InFlight(conn);
         try {
             executor.execute(() -> call(m, client, args.getArgs(), ack, slot));
@@ -209,11 +209,9 @@ public final class SocketTransport {
      * error saying the call succeeded ({@code call} is then known: only completed calls have results).
      */
     private void reply(AckRequest ack, InFlight slot, Call call, Object result, Throwable error) {
-        try {
-            answer(ack, call, result, error);
-        } finally {
-            slot.release();
-        }
+        // the slot first: a client that has its answer must find it free (and callsInFlight agree with it)
+        slot.release();
+        answer(ack, call, result, error);
     }
 
     private void answer(AckRequest ack, Call call, Object result, Throwable error) {
