@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential back-off with jitter, for adapters whose client library has no delay type of its own
- * (Redis uses Lettuce's {@code Delay}, NATS and RabbitMQ their clients' reconnect settings). The
+ * (used by RabbitMQ's first connection and MongoDB's retries; Redis uses Lettuce's {@code Delay}, NATS its client's reconnect wait). The
  * first retry comes after {@code initial}, each next one after twice as long, up to {@code max};
  * each delay is drawn from its upper half, so instances that lost the broker together do not
  * return together.
