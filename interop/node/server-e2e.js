@@ -216,6 +216,13 @@ async function unwritable() {
 
 const scenarios = { methods, events, burst, 'two-instance': twoInstance, 'json-types': jsonTypes, unwritable };
 
+// the event loop emptied with the scenario unfinished: a socket event or ack that never came and no
+// timer left to wait for it; without this Node exits 0 silently (seen once in CI, polling mode)
+process.on('beforeExit', () => {
+  process.stderr.write('FAILED the scenario never finished: an awaited socket event or ack never came\n');
+  process.exit(1);
+});
+
 (async () => {
   const run = scenarios[scenario];
   if (!run) throw new Error('unknown scenario ' + scenario);
