@@ -14,6 +14,10 @@ const io = require('socket.io-client');
 const [scenario, mode, urlA, urlB] = process.argv.slice(2);
 const TIMEOUT = 30000;
 const sockets = [];
+// what happened to each socket, printed when a scenario fails: a failure says why the link ended
+const trace = [];
+const t0 = Date.now();
+function note(...what) { trace.push((Date.now() - t0) + 'ms ' + what.map((w) => (w && w.message) || JSON.stringify(w)).join(' ')); }
 
 function client(url, m = mode) {
   if (m === 'rest') {
@@ -27,7 +31,16 @@ function client(url, m = mode) {
   else if (m === 'upgrade') opts.transports = ['polling', 'websocket'];
   else throw new Error('unknown mode ' + m);
   const socket = io(url, opts);
-  sockets.push(socket);
+  const n = sockets.push(socket);
+  socket.on('connect', () => note('socket', n, 'connect', socket.io.engine.transport.name));
+  socket.on('disconnect', (reason, desc) => note('socket', n, 'disconnect', reason, desc && (desc.description || desc.message || desc)));
+  socket.on('connect_error', (e) => note('socket', n, 'connect_error', e));
+  socket.io.on('open', () => {
+    const engine = socket.io.engine;
+    note('socket', n, 'engine open', engine.id);
+    engine.on('close', (reason, desc) => note('socket', n, 'engine close', reason, desc && (desc.description || desc.message || String(desc))));
+    engine.on('error', (e) => note('socket', n, 'engine error', e));
+  });
   const app = feathers();
   app.configure(socketio(socket, { timeout: TIMEOUT }));
   app.socket = socket;
@@ -40,6 +53,7 @@ function connected(app) {
   return new Promise((resolve, reject) => {
     app.socket.once('connect', resolve);
     app.socket.once('connect_error', reject);
+    app.socket.once('disconnect', (reason) => reject(new Error('disconnected before connecting: ' + reason)));
   });
 }
 
@@ -219,7 +233,7 @@ const scenarios = { methods, events, burst, 'two-instance': twoInstance, 'json-t
 // the event loop emptied with the scenario unfinished: a socket event or ack that never came and no
 // timer left to wait for it; without this Node exits 0 silently (seen once in CI, polling mode)
 process.on('beforeExit', () => {
-  process.stderr.write('FAILED the scenario never finished: an awaited socket event or ack never came\n');
+  process.stderr.write('FAILED the scenario never finished: an awaited socket event or ack never came\n' + trace.join('\n') + '\n');
   process.exit(1);
 });
 
@@ -232,7 +246,7 @@ process.on('beforeExit', () => {
   sockets.forEach((s) => s.close());
   process.exit(0);
 }, (e) => {
-  process.stderr.write('FAILED ' + (e && e.stack || e) + '\n');
+  process.stderr.write('FAILED ' + (e && e.stack || e) + '\n' + trace.join('\n') + '\n');
   sockets.forEach((s) => s.close());
   process.exit(1);
 });

@@ -49,6 +49,13 @@ public final class Sync {
      */
     public static final String SYNC_IN = "sync-in";
 
+    /**
+     * Application event emitted when this instance knows it missed events from other instances; its
+     * one argument is a {@link SyncGap} (who, which sequence numbers, how many, why). Listen to it to
+     * tell clients to fetch again: see {@link SyncGap}.
+     */
+    public static final String SYNC_GAP = "sync-gap";
+
     private Sync() {
     }
 

@@ -32,6 +32,10 @@ import java.util.UUID;
  *   <tr><td>{@code notReadyWarning}</td><td>10 s</td><td>an adapter not ready for this long logs a WARN
  *       (last error, events buffered), then again every three times this (see {@link #notReadyWarning(Duration)})</td></tr>
  *   <tr><td>{@code instanceId}</td><td>a random UUID</td><td>this instance's id on the wire ({@code origin})</td></tr>
+ *   <tr><td>{@code resume}</td><td>{@link Resume#NEW}</td><td>where a durable mode starts when this instance
+ *       starts: new messages only, or where this {@code instanceId} stopped (see {@link #resume(Resume)})</td></tr>
+ *   <tr><td>{@code localFirst}</td><td>{@code false}</td><td>deliver this instance's own events at once instead of
+ *       when they come back from the broker (see {@link #localFirst(boolean)})</td></tr>
  *   <tr><td>{@code signing}</td><td>none (unsigned, Node-compatible)</td><td>sign (and optionally encrypt) every
  *       bus message and drop what is unsigned or badly signed (see {@link #signing(SyncKeys)})</td></tr>
  *   <tr><td>{@code option(name, value)}</td><td>none</td><td>adapter-specific options, see each adapter's README</td></tr>
@@ -56,6 +60,17 @@ public final class SyncOptions {
     /** Default of {@code deliveryQueueBytes}: bytes of received messages waiting for delivery, at most (16 MiB). */
     public static final long DEFAULT_DELIVERY_QUEUE_BYTES = 16L * 1024 * 1024;
 
+    /** Where a durable mode starts reading when the instance starts. */
+    public enum Resume {
+        /** New messages only: what was published while this instance was down is not delivered (the default). */
+        NEW,
+        /**
+         * Where this {@code instanceId} stopped, as far as the broker still keeps it (beyond that: a
+         * {@link SyncGap}). Needs a fixed {@link #instanceId(String)}, and a durable adapter mode.
+         */
+        LAST
+    }
+
     private String uri;
     private String key = DEFAULT_KEY;
     private SyncSerializer serializer = SyncSerializer.json();
@@ -68,6 +83,9 @@ public final class SyncOptions {
     private long deliveryQueueBytes = DEFAULT_DELIVERY_QUEUE_BYTES;
     private Duration notReadyWarning = DEFAULT_NOT_READY_WARNING;
     private String instanceId = UUID.randomUUID().toString();
+    private boolean instanceIdSet;
+    private Resume resume = Resume.NEW;
+    private boolean localFirst;
     private SyncKeys signing;
     private final Map<String, Object> adapterOptions = new LinkedHashMap<>();
 
@@ -225,6 +243,44 @@ public final class SyncOptions {
     public SyncOptions instanceId(String id) {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("instanceId must not be empty");
         this.instanceId = id;
+        this.instanceIdSet = true;
+        return this;
+    }
+
+    /** Whether {@link #instanceId(String)} was set, rather than drawn at random. */
+    public boolean instanceIdFixed() { return instanceIdSet; }
+
+    /** Where a durable mode starts when this instance starts; see {@link #resume(Resume)}. */
+    public Resume resume() { return resume; }
+
+    /**
+     * Where a durable adapter mode (Redis Streams, NATS JetStream, AMQP's per-instance queue, MongoDB)
+     * starts when this instance starts: {@link Resume#NEW} (default) delivers only what is published
+     * from then on; {@link Resume#LAST} delivers, first, what was published since this
+     * {@link #instanceId(String)} stopped, as far as the broker still keeps it (older than that is
+     * reported as a {@link SyncGap}). After a reconnect while running, durable modes always resume
+     * where they were. {@code LAST} needs a fixed instance id ({@link Sync#of} refuses it otherwise)
+     * and an adapter mode that can resume (a pub/sub mode refuses it).
+     */
+    public SyncOptions resume(Resume where) {
+        this.resume = Objects.requireNonNull(where, "resume");
+        return this;
+    }
+
+    /** Whether this instance delivers its own events at once; see {@link #localFirst(boolean)}. */
+    public boolean localFirst() { return localFirst; }
+
+    /**
+     * Local first: this instance emits its own service events to its listeners and clients at once,
+     * as without sync, and drops their echo from the broker; other instances get them through the
+     * broker as always. Its clients then stay live while the broker is down. What it changes: the
+     * order of events across instances may differ between instances (an instance sees its own event
+     * before one another instance published earlier), and an event that never reaches the broker was
+     * still seen here. Off by default: every instance then sees every event in the broker's order,
+     * its own included (feathers-sync's semantics).
+     */
+    public SyncOptions localFirst(boolean on) {
+        this.localFirst = on;
         return this;
     }
 
@@ -296,6 +352,9 @@ public final class SyncOptions {
         c.deliveryQueueBytes = deliveryQueueBytes;
         c.notReadyWarning = notReadyWarning;
         c.instanceId = instanceId;
+        c.instanceIdSet = instanceIdSet;
+        c.resume = resume;
+        c.localFirst = localFirst;
         c.signing = signing;
         c.adapterOptions.putAll(adapterOptions);
         return c;

@@ -72,6 +72,9 @@ final class OriginTracker {
     };
     private final boolean trusted;
     private long gaps;
+    // the numbers the last check() found skipped, or 0..0 (read right after check, same thread)
+    private long skippedFirst;
+    private long skippedLast;
 
     /** A tracker for an unsigned bus. */
     OriginTracker() {
@@ -88,7 +91,19 @@ final class OriginTracker {
         return gaps;
     }
 
+    /** The first number the last {@link #check} found skipped (a new gap), or 0 when none. */
+    long skippedFirst() {
+        return skippedFirst;
+    }
+
+    /** The last number the last {@link #check} found skipped, or 0 when none. */
+    long skippedLast() {
+        return skippedLast;
+    }
+
     Verdict check(String originId, long seq) {
+        skippedFirst = 0;
+        skippedLast = 0;
         Origin o = origins.get(originId);
         if (o == null) {
             o = new Origin();
@@ -130,7 +145,11 @@ final class OriginTracker {
     private Verdict step(Window w, long seq, boolean countGaps) {
         if (seq > w.highest) {
             long skipped = seq - w.highest - 1;
-            if (countGaps && skipped > 0) gaps = saturatedAdd(gaps, skipped);
+            if (countGaps && skipped > 0) {
+                gaps = saturatedAdd(gaps, skipped);
+                skippedFirst = w.highest + 1;
+                skippedLast = seq - 1;
+            }
             // clear the bits of the numbers that slide into the window
             long clearFrom = skipped >= WINDOW || skipped < 0 ? seq - WINDOW + 1 : w.highest + 1;
             clear(w.seen, clearFrom, seq);

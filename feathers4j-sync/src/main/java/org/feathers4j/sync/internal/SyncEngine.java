@@ -15,6 +15,7 @@ import org.feathers4j.Params;
 import org.feathers4j.SyncStatus;
 import org.feathers4j.hooks.HookType;
 import org.feathers4j.sync.Sync;
+import org.feathers4j.sync.SyncGap;
 import org.feathers4j.sync.SyncMessage;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.SyncState;
@@ -70,10 +71,16 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     private final AtomicLong framesRefused = new AtomicLong();   // a frame while acceptFrames is off
     private final AtomicLong framesOversized = new AtomicLong(); // a frame over the send limits
     private final AtomicLong undeclaredEvents = new AtomicLong();
+    private final AtomicLong gapEvents = new AtomicLong();
+    private final AtomicLong ownEchoesSkipped = new AtomicLong(); // localFirst: own events already delivered
     private final Batcher batcher; // null unless options.batch()
 
     private SyncEngine(Application app, SyncOptions options, String type, SyncAdapter adapter,
                        CompletableFuture<Void> customReady) {
+        if (options.resume() == SyncOptions.Resume.LAST && !options.instanceIdFixed()) {
+            throw new IllegalArgumentException("sync resume=LAST needs a fixed instanceId (SyncOptions.instanceId(...)): "
+                    + "it resumes where that id stopped, and a random id never stopped anywhere");
+        }
         this.app = app;
         this.options = options;
         this.type = type;
@@ -113,7 +120,17 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
     public static SyncEngine install(Application app, SyncOptions options, SyncAdapter adapter) {
         SyncEngine engine = new SyncEngine(app, options, adapter.type(), adapter, null);
         engine.register();
-        adapter.start(engine::receive);
+        adapter.start(new SyncAdapter.MessageHandler() {
+            @Override
+            public void onMessage(byte[] message) {
+                engine.receive(message);
+            }
+
+            @Override
+            public void onGap(SyncGap gap) {
+                engine.gap(gap);
+            }
+        });
         return engine;
     }
 
@@ -178,7 +195,7 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             else app.emit(Sync.SYNC_OUT, (Object) (auth == null ? bytes : auth.seal(bytes)));
         }
         if (adapter == null) sent.incrementAndGet(); // an event-based adapter publishes on its own
-        return true;
+        return !options.localFirst(); // local first: emitted here now, its echo is skipped
     }
 
     private boolean notSent(AppService service, String event, String why, Throwable e) {
@@ -317,7 +334,14 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             }
             if (v == OriginTracker.Verdict.LATE) late.incrementAndGet();
             if (v == OriginTracker.Verdict.JUMP) jumped(m);
-            if (origin.equals(m.origin())) timeEcho(m.seq());
+            if (tracker.skippedFirst() > 0) seqGap(m.origin(), tracker.skippedFirst(), tracker.skippedLast());
+            if (origin.equals(m.origin())) {
+                timeEcho(m.seq());
+                if (options.localFirst()) {
+                    ownEchoesSkipped.incrementAndGet(); // emitted here when it happened
+                    return;
+                }
+            }
         }
         HookContext ctx = rebuild(service, m);
         received.incrementAndGet();
@@ -331,6 +355,32 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
             LOG.warn("sync: a message from origin '{}' has seq {}, more than {} away from the highest seen: delivered, "
                     + "but the duplicate window stays (on an unsigned bus this may be forged); {} so far (seqJumps)",
                     o.replaceAll("[^\\x20-\\x7e]", "?"), m.seq(), OriginTracker.WINDOW, n);
+        }
+    }
+
+    private void seqGap(String from, long first, long last) {
+        long missed = last - first + 1;
+        String o = from.length() > 80 ? from.substring(0, 80) + "…" : from;
+        gap(new SyncGap(SyncGap.Reason.SEQ_GAP, from, first, last, missed,
+                missed + " message(s) from origin '" + o.replaceAll("[^\\x20-\\x7e]", "?") + "' never arrived (seq "
+                        + first + (missed > 1 ? ".." + last : "") + ")"));
+    }
+
+    /**
+     * Emits a gap to the application ({@link Sync#SYNC_GAP}) and counts it; never throws. Called on the
+     * delivery thread (in order with the messages), by the engine or through the adapter's handler.
+     */
+    void gap(SyncGap g) {
+        long n = gapEvents.incrementAndGet();
+        if (n <= 100 || n % 1000 == 0) {
+            LOG.warn("sync: events were missed ({}): {}; {} sync-gap event(s) so far", g.reason(), g.detail(), n);
+        }
+        try {
+            synchronized (receiveLock) {
+                app.emit(Sync.SYNC_GAP, g);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("sync: a sync-gap listener failed", e);
         }
     }
 
@@ -462,6 +512,8 @@ public final class SyncEngine implements SyncStatus, EventInterceptor {
         c.put("echoTimed", echoTimed.sum());
         c.put("echoNanos", echoNanos.sum());
         c.put("undeclaredEvents", undeclaredEvents.get());
+        c.put("gapEvents", gapEvents.get());
+        if (options.localFirst()) c.put("ownEchoesSkipped", ownEchoesSkipped.get());
         c.put("framesRefused", framesRefused.get());
         c.put("framesOversized", framesOversized.get());
         if (auth != null) auth.counters(c);

@@ -303,6 +303,22 @@ public abstract class AbstractSyncAdapter implements SyncAdapter {
         }
     }
 
+    /**
+     * Reports messages this adapter knows it missed and cannot get back (see
+     * {@link MessageHandler#onGap}); call it from the delivery thread, where the gap is. Never throws.
+     */
+    protected final void deliverGap(org.feathers4j.sync.SyncGap gap) {
+        MessageHandler h = handler;
+        if (h == null || gap == null) return;
+        try {
+            h.onGap(gap);
+        } catch (Throwable e) {
+            LOG.error("{} sync: the gap handler threw", type, e);
+            if (SyncFailures.isUnrecoverable(e)) unexpectedLater("gap handler", e);
+            else unexpectedErrors.incrementAndGet();
+        }
+    }
+
     // ---- not-ready warnings ------------------------------------------------------------------
 
     /** Schedules the next not-ready warning, unless one is pending or warnings are off. Under lock. */

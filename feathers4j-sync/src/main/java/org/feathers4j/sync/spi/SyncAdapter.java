@@ -51,10 +51,20 @@ public interface SyncAdapter {
     /** Closes connections this adapter opened (not ones it was given). */
     CompletableFuture<Void> close();
 
-    /** Receives message bytes from the broker. */
+    /** Receives message bytes from the broker, and what the adapter knows it missed. */
     @FunctionalInterface
     interface MessageHandler {
         /** Handles one message; must not throw (sync's handler never does). */
         void onMessage(byte[] message);
+
+        /**
+         * Reports messages the adapter knows it missed and cannot get back (a durable mode that could
+         * not resume where it stopped: retention exceeded, the broker lost its data, the consumer was
+         * reset). Call it from the thread that delivers messages, in order with them, where the gap is.
+         * Sync emits it to the application as {@link org.feathers4j.sync.Sync#SYNC_GAP}. Gaps in a
+         * sender's sequence numbers need no report: sync finds those itself. Must not throw.
+         */
+        default void onGap(org.feathers4j.sync.SyncGap gap) {
+        }
     }
 }
