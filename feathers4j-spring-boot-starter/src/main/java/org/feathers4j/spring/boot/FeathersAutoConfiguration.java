@@ -85,6 +85,8 @@ public class FeathersAutoConfiguration {
         if (sync.getBatch() != null) options.batch(sync.getBatch());
         if (sync.getBufferSize() != null) options.bufferSize(sync.getBufferSize());
         if (sync.getInstanceId() != null) options.instanceId(sync.getInstanceId());
+        if (sync.getResume() != null) options.resume(sync.getResume());
+        if (sync.getLocalFirst() != null) options.localFirst(sync.getLocalFirst());
         for (Map.Entry<String, String> e : sync.getOptions().entrySet()) options.option(e.getKey(), e.getValue());
         return options;
     }

@@ -1,5 +1,7 @@
 package org.feathers4j.spring.boot;
 
+import org.feathers4j.sync.SyncOptions;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,12 +37,28 @@ public class FeathersProperties {
         private Integer bufferSize;
         /** This instance's id on the bus (default a random UUID). */
         private String instanceId;
+        /** Where a durable adapter mode starts at start-up: NEW (default) or LAST (needs instance-id). */
+        private SyncOptions.Resume resume;
+        /** Whether this instance emits its own events at once and skips their echo from the broker. */
+        private Boolean localFirst;
         /** How long start-up waits for the broker before the server accepts clients. */
         private Duration readyTimeout = Duration.ofSeconds(30);
         /** Whether start-up fails when sync is not ready within ready-timeout (false: log and go on). */
         private boolean failOnReadyTimeout = true;
         /** Adapter options by name (see each adapter's README), e.g. connectTimeout=2s. */
         private Map<String, String> options = new LinkedHashMap<>();
+
+        /** @return where a durable mode starts at start-up, or null for the default (NEW) */
+        public SyncOptions.Resume getResume() { return resume; }
+
+        /** @param resume where a durable mode starts at start-up */
+        public void setResume(SyncOptions.Resume resume) { this.resume = resume; }
+
+        /** @return whether own events are delivered at once (local first), or null for the default (false) */
+        public Boolean getLocalFirst() { return localFirst; }
+
+        /** @param localFirst whether own events are delivered at once (local first) */
+        public void setLocalFirst(Boolean localFirst) { this.localFirst = localFirst; }
 
         /** @return the broker URI, or null */
         public String getUri() { return uri; }

@@ -129,6 +129,7 @@ class FeathersAutoConfigurationTest {
         runner.withPropertyValues(
                 "feathers4j.sync.key=k1", "feathers4j.sync.batch=true", "feathers4j.sync.buffer-size=77",
                 "feathers4j.sync.instance-id=node-1", "feathers4j.sync.ready-timeout=3s",
+                "feathers4j.sync.resume=last", "feathers4j.sync.local-first=true",
                 "feathers4j.sync.fail-on-ready-timeout=false", "feathers4j.sync.options.connectTimeout=2s",
                 "feathers4j.server.cors-origins=https://a.example,https://b.example",
                 "feathers4j.server.max-payload-bytes=2048", "feathers4j.server.max-json-depth=10",
@@ -159,6 +160,8 @@ class FeathersAutoConfigurationTest {
             assertThat(o.batch()).isTrue();
             assertThat(o.bufferSize()).isEqualTo(77);
             assertThat(o.instanceId()).isEqualTo("node-1");
+            assertThat(o.resume()).isEqualTo(SyncOptions.Resume.LAST);
+            assertThat(o.localFirst()).isTrue();
             assertThat(o.options()).containsEntry("connectTimeout", "2s");
         });
     }
