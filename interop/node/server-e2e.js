@@ -228,7 +228,19 @@ async function unwritable() {
   return out;
 }
 
-const scenarios = { methods, events, burst, 'two-instance': twoInstance, 'json-types': jsonTypes, unwritable };
+// The sync-gap recipe of feathers4j-sync's README: the server tells its clients to refetch with a
+// 'resync' socket event when it missed events; 'gapmaker' (a test service) makes such a gap.
+async function resync() {
+  const app = client(urlA);
+  await connected(app);
+  await app.service('login').create({ name: 'r' });
+  const got = new Promise((resolve) => app.socket.once('resync', resolve));
+  await app.service('gapmaker').create({});
+  const gap = await Promise.race([got, sleep(10000).then(() => null)]);
+  return { gap };
+}
+
+const scenarios = { resync, methods, events, burst, 'two-instance': twoInstance, 'json-types': jsonTypes, unwritable };
 
 // the event loop emptied with the scenario unfinished: a socket event or ack that never came and no
 // timer left to wait for it; without this Node exits 0 silently (seen once in CI, polling mode)

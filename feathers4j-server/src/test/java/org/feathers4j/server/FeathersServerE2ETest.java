@@ -155,6 +155,48 @@ class FeathersServerE2ETest {
         assertThat(list(r.get("seenB"))).hasSize(2);
     }
 
+    /** The sync-gap recipe of feathers4j-sync's README, with the official client on the receiving end. */
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "polling"})
+    void syncGapRecipeTellsConnectedClientsToResync(String mode) throws Exception {
+        String uri = "memory://gap-" + UUID.randomUUID();
+        Application app = TestApps.create();
+        app.configure(Sync.of(uri));
+        app.sync().ready().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        org.feathers4j.channels.Channels channels = org.feathers4j.channels.Channels.of(app);
+        app.on(Sync.SYNC_GAP, args -> {
+            org.feathers4j.sync.SyncGap gap = (org.feathers4j.sync.SyncGap) args[0];
+            channels.channel("authenticated").connections().forEach(c -> c.send("resync", gap.toMap()));
+        });
+        // another sender on the bus whose numbers skip 2..4: this instance missed three of its messages
+        org.feathers4j.sync.SyncOptions other = org.feathers4j.sync.SyncOptions.uri(uri).instanceId("other");
+        org.feathers4j.sync.spi.SyncAdapter bus = Sync.provider(other).create(other);
+        bus.start(bytes -> { });
+        app.use("gapmaker", new org.feathers4j.Service() {
+            @Override
+            public java.util.concurrent.CompletionStage<Object> create(Object data, org.feathers4j.Params params) {
+                for (long seq : new long[] {1, 5}) {
+                    try {
+                        bus.publish(org.feathers4j.sync.SyncSerializer.json().serialize(new org.feathers4j.sync.SyncMessage(
+                                "created", "messages", Map.of("seq", seq), Map.of(), "other~boot", seq))).join();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return java.util.concurrent.CompletableFuture.completedFuture(Map.of("published", 2));
+            }
+        });
+        try {
+            a = serve(app);
+            Map<String, Object> r = NodeClient.run("resync", mode, url(a));
+            assertThat(r.get("gap")).as("the resync event the client got").isNotNull();
+            assertThat(map(r.get("gap"))).containsEntry("reason", "SEQ_GAP").containsEntry("instanceId", "other")
+                    .containsEntry("firstSeq", 2).containsEntry("lastSeq", 4).containsEntry("missed", 3);
+        } finally {
+            bus.close().join();
+        }
+    }
+
     @Test
     void sameAppCanBeServedAgainOnTheSamePortAfterStop() {
         a = serve(TestApps.create());
