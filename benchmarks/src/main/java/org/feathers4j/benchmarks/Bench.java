@@ -348,7 +348,7 @@ public final class Bench {
     }
 
     private Child start(BenchConfig c, String role, String key, int rep) throws IOException {
-        String uri = Brokers.uri(c.broker());
+        String uri = c.uri(Brokers.uri(c.broker()));
         List<String> cmd = new ArrayList<>();
         if (c.node()) {
             cmd.add("node");

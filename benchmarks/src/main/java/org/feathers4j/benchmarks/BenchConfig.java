@@ -8,7 +8,8 @@ import java.util.List;
  * or raw Node client) through which broker.
  *
  * @param name   e.g. {@code feathers4j-redis}
- * @param family {@code feathers4j}, {@code feathers4j batch} (option {@code batch} on), {@code feathers-sync}, {@code raw Java} or {@code raw Node}
+ * @param family {@code feathers4j}, {@code feathers4j batch} (option {@code batch} on), {@code feathers4j durable}
+ *               (Redis Streams, NATS JetStream) and {@code feathers4j durable batch}, {@code feathers-sync}, {@code raw Java} or {@code raw Node}
  * @param broker {@code redis}, {@code amqp}, {@code nats}, ...
  * @param node   whether the instances are Node processes
  * @param mode   the instance's mode argument: {@code sync}, {@code sync-batch} or {@code raw-<broker>}
@@ -17,6 +18,9 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
 
     static final String F4J = "feathers4j";
     static final String F4J_BATCH = "feathers4j batch";
+    /** The durable mode of the broker's adapter: Redis Streams, NATS JetStream. */
+    static final String F4J_DURABLE = "feathers4j durable";
+    static final String F4J_DURABLE_BATCH = "feathers4j durable batch";
     static final String FS = "feathers-sync";
     static final String RAW_JAVA = "raw Java";
     static final String RAW_NODE = "raw Node";
@@ -28,12 +32,27 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
             out.add(new BenchConfig("feathers4j-" + b, F4J, b, false, "sync"));
             // NATS publishes complete at once (no broker acknowledgement), so nothing is ever in flight to batch behind
             if (!b.equals("nats")) out.add(new BenchConfig("feathers4j-batch-" + b, F4J_BATCH, b, false, "sync-batch"));
+            if (!b.equals("amqp")) { // AMQP's only mode is durable already
+                out.add(new BenchConfig("feathers4j-durable-" + b, F4J_DURABLE, b, false, "sync"));
+                out.add(new BenchConfig("feathers4j-durable-batch-" + b, F4J_DURABLE_BATCH, b, false, "sync-batch"));
+            }
             out.add(new BenchConfig("feathers-sync-" + b, FS, b, true, "sync"));
             out.add(new BenchConfig("raw-java-" + b, RAW_JAVA, b, false, "raw-" + b));
             out.add(new BenchConfig("raw-node-" + b, RAW_NODE, b, true, "raw-" + b));
         }
         out.add(new BenchConfig("feathers4j-mongodb", F4J, "mongodb", false, "sync"));
         return out;
+    }
+
+    /** The broker URI with the adapter mode of this configuration: the durable modes add {@code mode=}. */
+    String uri(String brokerUri) {
+        if (!family.startsWith(F4J_DURABLE)) return brokerUri;
+        String sep = brokerUri.contains("?") ? "&" : "?";
+        return brokerUri + sep + switch (broker) {
+            case "redis" -> "mode=streams";
+            case "nats" -> "mode=jetstream";
+            default -> throw new IllegalStateException("no durable mode configured for " + broker);
+        };
     }
 
     /** Burst size this configuration can take on this machine (its warm-up: a fifth of it). */
