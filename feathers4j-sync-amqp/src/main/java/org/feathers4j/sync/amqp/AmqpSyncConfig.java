@@ -282,7 +282,12 @@ public final class AmqpSyncConfig {
             return this;
         }
 
-        /** The queue's {@code x-expires}: at least 1 s, so that the queue outlives a reconnect. */
+        /**
+         * The queue's {@code x-expires}: at least 1 s, so that the queue outlives a reconnect. With
+         * {@code resume=LAST} it is also how long a stopped instance's queue (and what is published
+         * to it) is kept for its next run; a run that comes back later gets a
+         * {@code RETENTION_EXCEEDED} sync gap.
+         */
         public Builder queueExpires(Duration d) {
             SyncAssert.positive("amqp sync option 'queueExpires'", d);
             SyncAssert.isTrue(d.toMillis() >= 1000,

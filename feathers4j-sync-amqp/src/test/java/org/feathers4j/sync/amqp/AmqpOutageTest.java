@@ -1,7 +1,6 @@
 package org.feathers4j.sync.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.feathers4j.sync.amqp.AmqpTestSupport.URI;
 import static org.feathers4j.sync.amqp.AmqpTestSupport.app;
 import static org.feathers4j.sync.amqp.AmqpTestSupport.options;
 
@@ -23,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Broker outages while one instance creates ~500 events/s and three instances (the sender
- * included) receive them: reports crashes, lost and duplicated events. Touches the shared
- * RabbitMQ through rabbitmqctl and always restores it.
+ * included) receive them: reports crashes, lost and duplicated events. Runs against a private
+ * RabbitMQ node of its own ({@link PrivateRabbit}), controlled with rabbitmqctl; the shared broker
+ * is never touched.
  */
 @Tag("broker")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -32,12 +32,24 @@ class AmqpOutageTest {
 
     private static final int RATE = 500;
 
+    private static PrivateRabbit rabbit;
     private final List<Application> apps = new ArrayList<>();
     private String key;
 
     @BeforeAll
-    static void broker() {
-        AmqpTestSupport.requireBroker();
+    static void broker() throws Exception {
+        rabbit = PrivateRabbit.started();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopBroker() {
+        if (rabbit != null) rabbit.close();
+    }
+
+    /** Starts the node's app again and waits until it accepts connections. */
+    private static void restoreBroker() {
+        rabbit.ctl("start_app");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(rabbit::accepts);
     }
 
     @BeforeEach
@@ -48,7 +60,6 @@ class AmqpOutageTest {
     @AfterEach
     void cleanUp() {
         AmqpTestSupport.closeAll(apps);
-        AmqpTestSupport.deleteExchange(key);
     }
 
     /** What one run measured. */
@@ -67,9 +78,9 @@ class AmqpOutageTest {
             e.printStackTrace();
         });
         try {
-            Application a = app(options(URI, key).option("persistent", persistent));
-            Application b = app(options(URI, key).option("persistent", persistent));
-            Application c = app(options(URI, key).option("persistent", persistent));
+            Application a = app(options(rabbit.uri(), key).option("persistent", persistent));
+            Application b = app(options(rabbit.uri(), key).option("persistent", persistent));
+            Application c = app(options(rabbit.uri(), key).option("persistent", persistent));
             apps.addAll(List.of(a, b, c));
             for (Application x : apps) x.sync().ready().get(20, TimeUnit.SECONDS);
             List<Received> ra = AmqpTestSupport.created(a);
@@ -151,9 +162,9 @@ class AmqpOutageTest {
     @Test
     void forcedConnectionCloseLosesNothing() throws Exception {
         Report r = run("rabbitmqctl close_all_connections, twice", 10, 2, () -> {
-            AmqpTestSupport.rabbitmqctl("close_all_connections", "feathers4j outage test");
+            rabbit.ctl("close_all_connections", "feathers4j outage test");
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
-            AmqpTestSupport.rabbitmqctl("close_all_connections", "feathers4j outage test");
+            rabbit.ctl("close_all_connections", "feathers4j outage test");
         });
         assertThat(r.createFailures()).isZero();
         assertThat(r.uncaught()).isZero();
@@ -169,10 +180,10 @@ class AmqpOutageTest {
     void brokerStopAndStartLosesNothing() throws Exception {
         Report r = run("rabbitmqctl stop_app, 6 s, start_app", 14, 2, () -> {
             try {
-                AmqpTestSupport.rabbitmqctl("stop_app");
+                rabbit.ctl("stop_app");
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(6));
             } finally {
-                AmqpTestSupport.restoreBroker();
+                restoreBroker();
             }
         });
         assertThat(r.createFailures()).isZero();
@@ -191,10 +202,10 @@ class AmqpOutageTest {
     void brokerStopAndStartInTransientModeLosesOnlyTheBacklog() throws Exception {
         Report r = run("transient mode (persistent=false): rabbitmqctl stop_app, 6 s, start_app", 14, 2, false, () -> {
             try {
-                AmqpTestSupport.rabbitmqctl("stop_app");
+                rabbit.ctl("stop_app");
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(6));
             } finally {
-                AmqpTestSupport.restoreBroker();
+                restoreBroker();
             }
         });
         assertThat(r.createFailures()).isZero();
@@ -208,8 +219,8 @@ class AmqpOutageTest {
     /** A memory alarm blocks publishing: the app is not blocked, events are buffered and flow again afterwards. */
     @Test
     void memoryAlarmBlocksPublishingWithoutBlockingTheApp() throws Exception {
-        Application a = app(key);
-        Application b = app(key);
+        Application a = app(options(rabbit.uri(), key));
+        Application b = app(options(rabbit.uri(), key));
         apps.addAll(List.of(a, b));
         for (Application x : apps) x.sync().ready().get(20, TimeUnit.SECONDS);
         List<Received> rb = AmqpTestSupport.created(b);
@@ -217,7 +228,7 @@ class AmqpOutageTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> rb.size() == 1);
         long n = 1;
         try {
-            AmqpTestSupport.rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
+            rabbit.ctl("set_vm_memory_high_watermark", "0.0000001");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (a.sync().counters().get("blocked") == 0 && System.nanoTime() < deadline) {
                 long t0 = System.nanoTime();
@@ -230,7 +241,7 @@ class AmqpOutageTest {
             for (int i = 0; i < 50; i++) a.service("messages").create(Map.of("n", ++n)).get(1, TimeUnit.SECONDS);
             assertThat(a.sync().counters().get("buffered")).isGreaterThanOrEqualTo(50L);
         } finally {
-            AmqpTestSupport.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+            rabbit.ctl("set_vm_memory_high_watermark", "0.4");
         }
         long last = n;
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))

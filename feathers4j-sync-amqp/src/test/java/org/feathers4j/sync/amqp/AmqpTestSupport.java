@@ -23,7 +23,6 @@ import org.feathers4j.sync.SyncTestApps.Received;
 final class AmqpTestSupport {
 
     static final String URI = System.getenv().getOrDefault("FEATHERS4J_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
-    static final String RABBITMQCTL = System.getenv().getOrDefault("FEATHERS4J_RABBITMQCTL", "rabbitmqctl");
 
     private AmqpTestSupport() {
     }
@@ -90,57 +89,6 @@ final class AmqpTestSupport {
                 // keep closing the others
             }
         }
-    }
-
-    /** Runs rabbitmqctl; fails clearly when it is missing or fails. */
-    static String rabbitmqctl(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(RABBITMQCTL);
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(out);
-            }
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " did not finish in 120 s");
-            }
-            String text = out.toString();
-            if (p.exitValue() != 0) throw new AssertionError("rabbitmqctl " + String.join(" ", args) + " failed: " + text);
-            return text;
-        } catch (java.io.IOException e) {
-            throw new AssertionError("this test controls the shared RabbitMQ with rabbitmqctl, which could not be run ("
-                    + e.getMessage() + "); install it (scripts/services.sh rabbitmq) or set FEATHERS4J_RABBITMQCTL", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    /** Starts the RabbitMQ app again and waits until it accepts connections (up to 120 s). */
-    static void restoreBroker() {
-        AssertionError first = null;
-        try {
-            rabbitmqctl("start_app");
-        } catch (AssertionError e) {
-            first = e;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try (Connection c = factory().newConnection("feathers4j-test-restore")) {
-                if (c.isOpen()) return;
-            } catch (Exception e) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        throw new AssertionError("RabbitMQ did not accept connections again within 120 s after start_app", first);
     }
 
     /** The {@code created} events of the {@code messages} service of {@code app}, recorded from now on. */

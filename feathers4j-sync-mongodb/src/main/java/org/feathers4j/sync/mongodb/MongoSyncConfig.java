@@ -47,6 +47,8 @@ public final class MongoSyncConfig {
     public static final Duration DEFAULT_GAP_TIMEOUT = Duration.ofSeconds(30);
     /** Default of {@code batchSize}: documents per query or cursor batch. */
     public static final int DEFAULT_BATCH_SIZE = 500;
+    /** Default of {@code positionInterval}: how often a fixed instanceId's read position is stored. */
+    public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(1);
 
     private static final String TYPE = "mongodb";
 
@@ -111,6 +113,7 @@ public final class MongoSyncConfig {
     private final Duration ttl;
     private final Duration gapTimeout;
     private final int batchSize;
+    private final Duration positionInterval;
     private final Map<String, String> driver;
     private final Consumer<MongoClientSettings.Builder> clientSettings;
 
@@ -125,6 +128,7 @@ public final class MongoSyncConfig {
         this.ttl = b.ttl;
         this.gapTimeout = b.gapTimeout;
         this.batchSize = b.batchSize;
+        this.positionInterval = b.positionInterval;
         this.driver = Collections.unmodifiableMap(new LinkedHashMap<>(b.driver));
         this.clientSettings = b.clientSettings;
     }
@@ -164,6 +168,7 @@ public final class MongoSyncConfig {
         b.ttl = ttl;
         b.gapTimeout = gapTimeout;
         b.batchSize = batchSize;
+        b.positionInterval = positionInterval;
         b.driver = new LinkedHashMap<>(driver);
         b.clientSettings = clientSettings;
         return b;
@@ -187,7 +192,8 @@ public final class MongoSyncConfig {
                 .recreate(r.bool("recreate", DEFAULT_RECREATE))
                 .ttl(r.duration("ttl", DEFAULT_TTL))
                 .gapTimeout(r.duration("gapTimeout", DEFAULT_GAP_TIMEOUT))
-                .batchSize(r.integer("batchSize", DEFAULT_BATCH_SIZE));
+                .batchSize(r.integer("batchSize", DEFAULT_BATCH_SIZE))
+                .positionInterval(r.duration("positionInterval", DEFAULT_POSITION_INTERVAL));
         if (r.has("mechanism")) b.mechanism(Mechanism.parse(r.raw("mechanism")));
         if (r.has("max")) b.max(r.longValue("max", 0));
         Map<?, ?> driver = r.instance("driver", Map.class, null);
@@ -220,6 +226,25 @@ public final class MongoSyncConfig {
      */
     public String counterCollection() {
         return collection + ".seq";
+    }
+
+    /**
+     * The collection of stored read positions, derived from {@link #collection()}:
+     * {@code <collection>.positions}.
+     *
+     * @return the position collection's name
+     */
+    public String positionCollection() {
+        return collection + ".positions";
+    }
+
+    /**
+     * How often a reader with a fixed instanceId stores its read position (also on close).
+     *
+     * @return option {@code positionInterval}
+     */
+    public Duration positionInterval() {
+        return positionInterval;
     }
 
     /**
@@ -330,13 +355,13 @@ public final class MongoSyncConfig {
         return size == c.size && recreate == c.recreate && batchSize == c.batchSize && collection.equals(c.collection)
                 && Objects.equals(database, c.database) && mechanism == c.mechanism && Objects.equals(max, c.max)
                 && retryInterval.equals(c.retryInterval) && ttl.equals(c.ttl) && gapTimeout.equals(c.gapTimeout)
-                && driver.equals(c.driver) && Objects.equals(clientSettings, c.clientSettings);
+                && positionInterval.equals(c.positionInterval) && driver.equals(c.driver) && Objects.equals(clientSettings, c.clientSettings);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(collection, database, mechanism, size, max, retryInterval, recreate, ttl, gapTimeout,
-                batchSize, driver, clientSettings);
+                batchSize, positionInterval, driver, clientSettings);
     }
 
     /** The settings; {@code driver} shows its option names only (values may be secrets). */
@@ -345,7 +370,8 @@ public final class MongoSyncConfig {
         return "MongoSyncConfig{collection=" + collection + ", database=" + database + ", mechanism="
                 + mechanism.optionValue() + ", size=" + size + ", max=" + max + ", retryInterval="
                 + OptionReader.format(retryInterval) + ", recreate=" + recreate + ", ttl=" + OptionReader.format(ttl)
-                + ", gapTimeout=" + OptionReader.format(gapTimeout) + ", batchSize=" + batchSize + ", driver="
+                + ", gapTimeout=" + OptionReader.format(gapTimeout) + ", batchSize=" + batchSize + ", positionInterval="
+                + OptionReader.format(positionInterval) + ", driver="
                 + driver.keySet() + ", clientSettings=" + (clientSettings == null ? "none" : "set") + "}";
     }
 
@@ -362,6 +388,7 @@ public final class MongoSyncConfig {
         private Duration ttl = DEFAULT_TTL;
         private Duration gapTimeout = DEFAULT_GAP_TIMEOUT;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private Duration positionInterval = DEFAULT_POSITION_INTERVAL;
         private Map<String, String> driver = new LinkedHashMap<>();
         private Consumer<MongoClientSettings.Builder> clientSettings;
 
@@ -484,6 +511,19 @@ public final class MongoSyncConfig {
          */
         public Builder batchSize(int batchSize) {
             this.batchSize = (int) SyncAssert.atLeast(option("batchSize"), batchSize, 1);
+            return this;
+        }
+
+        /**
+         * How often a reader whose instanceId is fixed stores its read position (the last seq
+         * delivered, or the change stream's resume token) for {@code resume=LAST}; it is stored on
+         * close too. After a crash, up to this much is delivered again.
+         *
+         * @param positionInterval &gt; 0
+         * @return this builder
+         */
+        public Builder positionInterval(Duration positionInterval) {
+            this.positionInterval = SyncAssert.positive(option("positionInterval"), positionInterval);
             return this;
         }
 

@@ -34,7 +34,10 @@ class MongoSyncConfigTest {
         MongoSyncConfig c = MongoSyncConfig.from(SyncOptions.uri("mongodb://localhost/sync")
                 .option("collection", "sync").option("size", "1048576").option("max", 1000)
                 .option("retryInterval", Duration.ofSeconds(1)).option("recreate", "false")
-                .option("mechanism", "change_stream").option("driver", Map.of("authSource", "admin")));
+                .option("mechanism", "change_stream").option("driver", Map.of("authSource", "admin"))
+                .option("positionInterval", "250ms"));
+        assertThat(c.positionInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.positionCollection()).isEqualTo("sync.positions");
         assertThat(c.collection()).isEqualTo("sync");
         assertThat(c.size()).isEqualTo(1_048_576);
         assertThat(c.max()).isEqualTo(1000);

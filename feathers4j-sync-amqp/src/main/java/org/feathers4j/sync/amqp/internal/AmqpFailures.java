@@ -101,6 +101,14 @@ final class AmqpFailures {
         return null;
     }
 
+    /** The reply code of a channel closed by the broker somewhere in {@code e}'s causes, or 0. */
+    static int replyCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close ch) return ch.getReplyCode();
+        }
+        return 0;
+    }
+
     private static boolean hasChannelClose(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ShutdownSignalException s && !s.isHardError()) return true;

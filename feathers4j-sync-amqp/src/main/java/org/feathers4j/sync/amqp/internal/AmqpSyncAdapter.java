@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncGap;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.amqp.AmqpSyncConfig;
 import org.feathers4j.sync.spi.AbstractSyncAdapter;
@@ -49,6 +50,8 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private volatile Topology.Channels channels;
+    private volatile boolean startChecked; // the resume setting was applied to the queue (first set-up only)
+    private volatile SyncGap startGap;     // found then, delivered before the first message
 
     /**
      * An adapter that opens (and owns) its connections from {@code factory}, which must be its own
@@ -157,9 +160,17 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
 
     /** Declares the topology on {@code c} and switches to its channels. */
     void setup(Connection c) throws IOException {
+        if (!startChecked) {
+            startGap = startPoint(c);
+            startChecked = true;
+        }
         ShutdownListener onChannelLost = cause -> guarded("channel shutdown listener", () -> onChannelLost(cause)).run();
         Topology.Channels next = topology.setup(c, publisher,
-                sub -> new Consumer(sub, this, config.prefetch(), received, redelivered), onChannelLost);
+                sub -> new Consumer(sub, this, config.prefetch(), received, redelivered), onChannelLost, () -> {
+                    SyncGap gap = startGap;
+                    startGap = null;
+                    if (gap != null) deliverGap(gap);
+                });
         Topology.Channels old = channels;
         channels = next;
         publisher.use(next.pub());
@@ -167,6 +178,44 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
             Topology.closeQuietly(old.sub());
             Topology.closeQuietly(old.pub());
         }
+    }
+
+    /**
+     * Where this instance starts, on its first set-up (later set-ups always go on with the queue as
+     * it is: that is how nothing is lost across a reconnect). {@code resume=LAST}: the queue a
+     * previous run of this instanceId left is consumed as it is; if it is gone (it expired) or
+     * full (the oldest were dropped), that is a gap. {@code resume=NEW} with a queue name that
+     * outlives a run (a fixed instanceId or {@code queue}): a queue left by a previous run is
+     * deleted first, so that nothing old is delivered.
+     *
+     * @return the gap to deliver before the first message, or {@code null}
+     */
+    private SyncGap startPoint(Connection c) throws IOException {
+        String q = topology.queue();
+        if (options.resume() == SyncOptions.Resume.LAST) {
+            Topology.Found found = topology.probe(c);
+            if (!found.exists()) {
+                String why = "queue '" + q + "' was not there: it expired (this instance was away longer than queueExpires, "
+                        + org.feathers4j.sync.spi.support.OptionReader.format(config.queueExpires()) + ") or never existed; what was published meanwhile is lost "
+                        + "for this instance";
+                LOG.warn("amqp sync: resume=LAST, but {}", why);
+                return SyncGap.of(SyncGap.Reason.RETENTION_EXCEEDED, SyncGap.UNKNOWN, why);
+            }
+            if (config.queueMaxLength() > 0 && found.messages() >= config.queueMaxLength()) {
+                String why = "queue '" + q + "' is full (" + found.messages() + " messages, queueMaxLength "
+                        + config.queueMaxLength() + "): the oldest of what was published meanwhile were dropped";
+                LOG.warn("amqp sync: resume=LAST, but {}", why);
+                return SyncGap.of(SyncGap.Reason.RETENTION_EXCEEDED, SyncGap.UNKNOWN, why);
+            }
+            LOG.info("amqp sync: resume=LAST: consuming queue '{}' where the previous run left it ({} message(s) waiting)",
+                    q, found.messages());
+            return null;
+        }
+        if (options.instanceIdFixed() || config.queue() != null) {
+            long dropped = topology.drop(c);
+            if (dropped > 0) LOG.info("amqp sync: resume=NEW: deleted queue '{}' left by a previous run ({} message(s))", q, dropped);
+        }
+        return null;
     }
 
     /** Reports connected, and publishes again once the publisher thread gets there (unless a loss came first). */
@@ -218,6 +267,18 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
         if (isClosed() || cause.isHardError() || cause.isInitiatedByApplication()) return;
         LOG.warn("amqp sync: channel closed by the broker ({}); setting up again", cause.getMessage());
         resetup(cause);
+    }
+
+    /**
+     * Consumer thread: the broker cancelled the consumer, i.e. the queue was deleted under it
+     * (with what it held): a gap here, in order with the deliveries, then set up again.
+     */
+    void cancelledByBroker() {
+        if (isClosed()) return;
+        deliverGap(SyncGap.of(SyncGap.Reason.CONSUMER_RESET, SyncGap.UNKNOWN, "queue '" + topology.queue()
+                + "' was deleted under its consumer (by an operator or a policy): the messages it held, and those "
+                + "published until it is declared again, are lost for this instance"));
+        consumerCancelled();
     }
 
     /** The broker cancelled the consumer (its queue was deleted): set up again. */
@@ -339,10 +400,21 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
                 scheduler.shutdownNow();
                 Topology.Channels ch = channels;
                 if (ch != null && ch.sub().isOpen()) {
-                    try {
-                        topology.deleteQueue(ch.sub());
-                    } catch (IOException | RuntimeException e) {
-                        LOG.debug("amqp sync: could not delete queue '{}' on close: {}", topology.queue(), e.toString());
+                    if (options.resume() == SyncOptions.Resume.LAST) {
+                        // keep the queue for the next run; acknowledge what was delivered so it is not delivered again
+                        try {
+                            String tag = ch.consumer().getConsumerTag();
+                            if (tag != null) ch.sub().basicCancel(tag);
+                        } catch (IOException | RuntimeException e) {
+                            LOG.debug("amqp sync: could not cancel the consumer on close: {}", e.toString());
+                        }
+                        ch.consumer().flushAcks();
+                    } else {
+                        try {
+                            topology.deleteQueue(ch.sub());
+                        } catch (IOException | RuntimeException e) {
+                            LOG.debug("amqp sync: could not delete queue '{}' on close: {}", topology.queue(), e.toString());
+                        }
                     }
                 }
                 if (ch != null) {

@@ -60,6 +60,6 @@ final class Consumer extends DefaultConsumer {
 
     @Override
     public void handleCancel(String consumerTag) {
-        adapter.consumerCancelled();
+        adapter.cancelledByBroker();
     }
 }

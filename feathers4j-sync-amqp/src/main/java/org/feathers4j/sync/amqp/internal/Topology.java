@@ -43,8 +43,8 @@ final class Topology {
      * Opens both channels, declares the exchange and the queue, binds, turns on confirms (via
      * {@code publisher}) and starts consuming; closes what it opened if any of it fails.
      */
-    Channels setup(Connection c, Publisher publisher, Function<Channel, Consumer> consumers, ShutdownListener onChannelLost)
-            throws IOException {
+    Channels setup(Connection c, Publisher publisher, Function<Channel, Consumer> consumers, ShutdownListener onChannelLost,
+                   Runnable beforeConsume) throws IOException {
         Channel sub = null;
         Channel pub = null;
         try {
@@ -62,6 +62,7 @@ final class Topology {
             pub.addShutdownListener(onChannelLost);
             sub.addShutdownListener(onChannelLost);
             Consumer consumer = consumers.apply(sub);
+            beforeConsume.run(); // a resume gap goes before the first delivery
             sub.basicConsume(queue, false, consumer);
             return new Channels(sub, pub, consumer);
         } catch (IOException | RuntimeException | Error e) {
@@ -80,6 +81,41 @@ final class Topology {
     void check(Channels channels) throws IOException {
         declareExchange(channels.pub());
         channels.sub().queueBind(queue, exchange, "");
+    }
+
+    /** What a passive declare found: whether the queue exists, and how many messages wait in it. */
+    record Found(boolean exists, long messages) {
+    }
+
+    /**
+     * Looks for the queue without creating it, on a channel of its own (a missing queue closes
+     * the channel with NOT_FOUND).
+     */
+    Found probe(Connection c) throws IOException {
+        Channel ch = c.createChannel();
+        if (ch == null) throw new IOException("the connection has no free channel (channel_max reached)");
+        try {
+            return new Found(true, ch.queueDeclarePassive(queue).getMessageCount());
+        } catch (IOException e) {
+            if (AmqpFailures.replyCode(e) == 404) return new Found(false, 0);
+            throw e;
+        } finally {
+            closeQuietly(ch);
+        }
+    }
+
+    /**
+     * Deletes the queue if it exists (a previous run's, for {@code resume=NEW}), on a channel of
+     * its own; returns the number of messages it held.
+     */
+    long drop(Connection c) throws IOException {
+        Channel ch = c.createChannel();
+        if (ch == null) throw new IOException("the connection has no free channel (channel_max reached)");
+        try {
+            return ch.queueDelete(queue).getMessageCount();
+        } finally {
+            closeQuietly(ch);
+        }
     }
 
     /** On a clean close: this instance leaves, nobody will read its queue again. */

@@ -19,6 +19,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import com.mongodb.client.model.ReplaceOptions;
+import org.bson.BsonDocument;
+import org.bson.BsonDateTime;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.feathers4j.sync.SyncException;
@@ -41,6 +46,7 @@ final class EventStore {
     private final MongoSyncConfig config;
     private final MongoCollection<Document> events;
     private final MongoCollection<Document> counters;
+    private final MongoCollection<BsonDocument> positions;
 
     /** The last of the seqs allocated from the counter in one step, with the counter's epoch. */
     record Allocation(long seq, String epoch) {
@@ -50,11 +56,19 @@ final class EventStore {
     record CounterState(long seq, String epoch) {
     }
 
+    /**
+     * Where a reader stopped: every seq up to {@code seq} of counter {@code epoch} was delivered
+     * (tailable, polling), or the change stream's resume {@code token}.
+     */
+    record Position(String epoch, long seq, BsonDocument token) {
+    }
+
     EventStore(MongoDatabase db, MongoSyncConfig config) {
         this.db = db;
         this.config = config;
         this.events = db.getCollection(config.collection());
         this.counters = db.getCollection(config.counterCollection());
+        this.positions = db.getCollection(config.positionCollection(), BsonDocument.class);
     }
 
     /** The event collection. */
@@ -124,6 +138,31 @@ final class EventStore {
         if (d == null) return new CounterState(0, null);
         Object seq = d.get("seq");
         return new CounterState(seq instanceof Number n ? n.longValue() : 0, d.getString(EPOCH));
+    }
+
+    /** The position stored under {@code id}, or {@code null}. */
+    Position position(String id) {
+        BsonDocument d = positions.find(new BsonDocument(ID, new BsonString(id))).first();
+        if (d == null) return null;
+        String epoch = d.isString(EPOCH) ? d.getString(EPOCH).getValue() : null;
+        long seq = d.isNumber("seq") ? d.getNumber("seq").longValue() : 0;
+        return new Position(epoch, seq, d.isDocument("token") ? d.getDocument("token") : null);
+    }
+
+    /** Stores (replaces) the position under {@code id}. */
+    void savePosition(String id, String key, Position p) {
+        BsonDocument d = new BsonDocument(ID, new BsonString(id)).append(KEY, new BsonString(key))
+                .append("seq", new BsonInt64(p.seq())).append(AT, new BsonDateTime(System.currentTimeMillis()));
+        if (p.epoch() != null) d.append(EPOCH, new BsonString(p.epoch()));
+        if (p.token() != null) d.append("token", p.token());
+        positions.replaceOne(new BsonDocument(ID, new BsonString(id)), d, new ReplaceOptions().upsert(true));
+    }
+
+    /** The lowest seq of counter {@code epoch} still in the collection, or {@code null} if none is. */
+    Long oldestSeq(String epoch) {
+        Document d = events.find(new Document(EPOCH, epoch)).sort(new Document(ID, 1)).limit(1)
+                .projection(new Document(ID, 1)).first();
+        return d != null && d.get(ID) instanceof Number n ? n.longValue() : null;
     }
 
     /** Allocates the next {@code n} seqs (creating the counter, with a new epoch, if missing). */

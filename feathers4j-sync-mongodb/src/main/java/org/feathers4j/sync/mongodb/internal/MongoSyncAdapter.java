@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import org.feathers4j.SyncState;
 import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncGap;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.mongodb.MongoSync;
 import org.feathers4j.sync.mongodb.MongoSyncConfig;
@@ -185,7 +186,10 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         Thread w = WRITERS.newThread(publisher);
         writer = w;
         w.start();
-        loop = new ReceiveLoop(store, config, options.key(), new ReceiveHost());
+        // a fixed instanceId's read position is stored, whatever its resume setting: a later run
+        // with resume=LAST starts where this one stopped
+        String positionId = options.instanceIdFixed() ? options.key() + "/" + options.instanceId() : null;
+        loop = new ReceiveLoop(store, config, options.key(), new ReceiveHost(), options.resume(), positionId);
         Thread t = READERS.newThread(loop);
         receiver = t;
         LOG.info("mongodb sync: {} on {}, database '{}', collection '{}', key '{}'", config.mechanism().optionValue(),
@@ -220,6 +224,14 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         }
         Publisher p = publisher;
         if (p != null) p.failQueued();
+        Thread r = receiver;
+        if (options.instanceIdFixed() && r != null && r != Thread.currentThread()) {
+            try {
+                r.join(3_000); // it stores its position on the way out (within its 1 s await), before the client closes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         MongoClient c = ownedClient;
         if (c != null) {
             try {
@@ -275,6 +287,11 @@ public final class MongoSyncAdapter extends AbstractSyncAdapter {
         @Override
         public void deliver(byte[] payload) {
             MongoSyncAdapter.this.deliver(payload);
+        }
+
+        @Override
+        public void gap(SyncGap gap) {
+            MongoSyncAdapter.this.deliverGap(gap);
         }
     }
 }

@@ -15,6 +15,8 @@ import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.types.Binary;
 import org.feathers4j.sync.SyncException;
+import org.feathers4j.sync.SyncGap;
+import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.SyncException.Reason;
 import org.feathers4j.sync.mongodb.MongoSyncConfig;
 import org.feathers4j.sync.spi.support.Backoff;
@@ -53,6 +55,9 @@ final class ReceiveLoop implements Runnable {
 
         /** One received payload of this adapter's key. */
         void deliver(byte[] payload);
+
+        /** Messages this reader knows it missed, at the place they were missed. */
+        void gap(SyncGap gap);
     }
 
     private final EventStore store;
@@ -61,6 +66,9 @@ final class ReceiveLoop implements Runnable {
     private final Host host;
     private final SeqTracker tracker;
     private final Backoff backoff;
+    private final SyncOptions.Resume resume;
+    private final String positionId; // null: the instanceId is not fixed, no position is stored
+    private final long positionEveryNanos;
 
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
@@ -69,6 +77,8 @@ final class ReceiveLoop implements Runnable {
     private final AtomicLong receiveErrors = new AtomicLong();
     private final AtomicLong cursorsRecreated = new AtomicLong();
     private final AtomicLong resumeTokensLost = new AtomicLong();
+    private final AtomicLong retentionGaps = new AtomicLong();
+    private final AtomicLong positionsSaved = new AtomicLong();
     private volatile long gapsGivenUp;
     private volatile long epochChanges;
 
@@ -76,12 +86,23 @@ final class ReceiveLoop implements Runnable {
     private BsonDocument resumeToken;
     private int resumeRefusals;
     private long epochCheckedAt;
+    private boolean recovering;     // the reader starts again after an error
+    private boolean positionLoaded; // the stored change stream token was looked at
+    private long positionSavedAt;
+    private EventStore.Position saved;
 
-    ReceiveLoop(EventStore store, MongoSyncConfig config, String key, Host host) {
+    /**
+     * @param positionId where this reader's position is stored (the key and the fixed instanceId),
+     *                   or {@code null} to store none
+     */
+    ReceiveLoop(EventStore store, MongoSyncConfig config, String key, Host host, SyncOptions.Resume resume, String positionId) {
         this.store = store;
         this.config = config;
         this.key = key;
         this.host = host;
+        this.resume = resume;
+        this.positionId = positionId;
+        this.positionEveryNanos = config.positionInterval().toNanos();
         this.tracker = new SeqTracker(config.gapTimeout().toMillis(), System::nanoTime);
         this.backoff = Pause.afterErrors(config);
     }
@@ -101,7 +122,10 @@ final class ReceiveLoop implements Runnable {
                     prepared = true;
                     preparedAt = System.nanoTime();
                 }
-                if (hadError) cursorsRecreated.incrementAndGet();
+                if (hadError) {
+                    cursorsRecreated.incrementAndGet();
+                    recovering = started;
+                }
                 switch (config.mechanism()) {
                     case TAILABLE -> tail();
                     case CHANGE_STREAM -> watch();
@@ -110,7 +134,7 @@ final class ReceiveLoop implements Runnable {
                 errorsInARow = 0;
                 hadError = false;
             } catch (MongoCommandException e) {
-                if (host.isClosed()) return;
+                if (host.isClosed()) break;
                 if (e.getErrorCode() == MongoErrors.UNAUTHORIZED) { // the user lacks a role; retrying will not help
                     host.failed(MongoErrors.of(Reason.AUTHORIZATION, "mongodb sync: not authorized to read or set up collection '"
                             + config.collection() + "': " + e.getErrorMessage(), e));
@@ -125,7 +149,7 @@ final class ReceiveLoop implements Runnable {
                 hadError = true;
                 sleep(backoff.delay(Math.min(++errorsInARow, 30)).toMillis());
             } catch (Throwable e) {
-                if (host.isClosed()) return;
+                if (host.isClosed()) break;
                 SyncException failure = MongoErrors.toSyncException(e);
                 // a missing class fails every time, refused credentials or a non-capped collection too: no point reading again
                 if (!failure.isRetryable()) {
@@ -139,6 +163,13 @@ final class ReceiveLoop implements Runnable {
                 hadError = true;
                 sleep(backoff.delay(Math.min(++errorsInARow, 30)).toMillis());
             }
+        }
+        // closed: store where this run stopped, for the next run (resume=LAST)
+        try {
+            savePosition(true);
+        } catch (RuntimeException e) {
+            LOG.warn("mongodb sync: could not store the read position on close ({}); the next run with resume=LAST "
+                    + "starts from the one stored before", e.toString());
         }
     }
 
@@ -173,8 +204,9 @@ final class ReceiveLoop implements Runnable {
     // ---- tailable cursor ----------------------------------------------------------------
 
     private void tail() {
-        if (!started) startAtNow();
+        if (!started) startPoint();
         else checkCounterEpoch();
+        if (recovering) checkRetention("reading again after an error");
         // ask from the floor document itself (already delivered): while it is in the collection the
         // query matches something, so the cursor stays open instead of dying on "no match" at once
         long anchor = tracker.floor();
@@ -189,10 +221,12 @@ final class ReceiveLoop implements Runnable {
                 Document d = c.tryNext();
                 if (d != null) {
                     if (!isAnchor(d, anchor, anchorEpoch)) handle(d);
+                    savePosition(false);
                     continue;
                 }
                 host.healthy();
                 expire();
+                savePosition(false);
                 if (c.getServerCursor() == null) {
                     // the server ended the cursor (nothing matched, e.g. an empty collection): wait, ask again
                     sleep(config.retryInterval().toMillis());
@@ -210,7 +244,8 @@ final class ReceiveLoop implements Runnable {
     // ---- polling ------------------------------------------------------------------------
 
     private void poll() {
-        if (!started) startAtNow();
+        if (!started) startPoint();
+        if (recovering) checkRetention("reading again after an error");
         host.healthy();
         while (!host.isClosed()) {
             // the seqs still missing and the new ones in one query, in seq order: a writer's seq 6 that
@@ -225,6 +260,7 @@ final class ReceiveLoop implements Runnable {
                     .into(new ArrayList<>());
             for (Document d : batch) handle(d);
             expire();
+            savePosition(false);
             if (batch.isEmpty() && System.nanoTime() - epochCheckedAt > 1_000_000_000L) {
                 checkCounterEpoch(); // at most once a second while idle
                 epochCheckedAt = System.nanoTime();
@@ -250,6 +286,83 @@ final class ReceiveLoop implements Runnable {
         EventStore.CounterState c = store.counter();
         tracker.reset(c.epoch(), c.seq());
         started = true;
+    }
+
+    /**
+     * Where a tailable or polling reader starts: with {@code resume=LAST} and a stored position of
+     * the current counter, there (then {@link #checkRetention}); otherwise at "now". A stored
+     * position of another counter epoch (the collection was reset since) is a gap.
+     */
+    private void startPoint() {
+        if (resume != SyncOptions.Resume.LAST || positionId == null) {
+            startAtNow();
+            return;
+        }
+        EventStore.Position p = store.position(positionId);
+        EventStore.CounterState c = store.counter();
+        if (p == null) {
+            LOG.info("mongodb sync: resume=LAST, but no position is stored for '{}' (a first run?): reading new events",
+                    positionId);
+            startAtNow();
+            return;
+        }
+        if (p.epoch() != null && !p.epoch().equals(c.epoch())) {
+            startAtNow();
+            String why = "collection '" + config.collection() + "' was reset (its counter created anew) since '" + positionId
+                    + "' stopped: what was written before the reset and not read is lost; reading new events";
+            LOG.warn("mongodb sync: resume=LAST, but {}", why);
+            retentionGaps.incrementAndGet();
+            host.gap(SyncGap.of(SyncGap.Reason.BROKER_DATA_LOST, SyncGap.UNKNOWN, why));
+            return;
+        }
+        tracker.reset(c.epoch(), p.epoch() == null ? 0 : p.seq());
+        started = true;
+        LOG.info("mongodb sync: resume=LAST: reading after seq {} where '{}' stopped ({} written since)", tracker.floor(),
+                positionId, Math.max(0, c.seq() - tracker.floor()));
+        checkRetention("resuming where '" + positionId + "' stopped");
+    }
+
+    /**
+     * Whether the collection still holds the documents right after the floor: if its oldest
+     * document (of the current counter) is further on, a capped collection rolled over them, or
+     * {@code max}/{@code ttl} trimmed them, and they are lost: a gap of that many seqs (of every key
+     * sharing the collection: an upper bound for this key).
+     */
+    private void checkRetention(String when) {
+        recovering = false;
+        String epoch = tracker.epoch();
+        if (epoch == null) return;
+        long floor = tracker.floor();
+        Long oldest = store.oldestSeq(epoch);
+        if (oldest == null || oldest <= floor + 1) return;
+        long lost = tracker.trimmedBelow(oldest);
+        if (lost <= 0) return;
+        retentionGaps.incrementAndGet();
+        String why = "collection '" + config.collection() + "' no longer holds seqs " + (floor + 1) + ".." + (oldest - 1)
+                + " (" + (config.mechanism() == MongoSyncConfig.Mechanism.TAILABLE ? "the capped collection rolled over them"
+                : "trimmed by max or ttl") + ") when " + when + ": up to " + lost + " event(s) lost (every key sharing the collection)";
+        LOG.warn("mongodb sync: {}", why);
+        host.gap(SyncGap.of(SyncGap.Reason.RETENTION_EXCEEDED, lost, why));
+    }
+
+    /**
+     * Stores where this reader is (for a later run with {@code resume=LAST}), at most every
+     * {@code positionInterval} unless {@code now}, and only when it moved.
+     */
+    private void savePosition(boolean now) {
+        if (positionId == null || !started) return;
+        long t = System.nanoTime();
+        if (!now && t - positionSavedAt < positionEveryNanos) return;
+        positionSavedAt = t;
+        EventStore.Position p = config.mechanism() == MongoSyncConfig.Mechanism.CHANGE_STREAM
+                ? new EventStore.Position(null, 0, resumeToken)
+                : new EventStore.Position(tracker.epoch(), tracker.floor(), null);
+        if (p.equals(saved) || (p.token() == null && p.epoch() == null && config.mechanism() == MongoSyncConfig.Mechanism.CHANGE_STREAM)) {
+            return;
+        }
+        store.savePosition(positionId, key, p);
+        saved = p;
+        positionsSaved.incrementAndGet();
     }
 
     private void expire() {
@@ -308,6 +421,17 @@ final class ReceiveLoop implements Runnable {
     // ---- change stream ------------------------------------------------------------------
 
     private void watch() {
+        if (!positionLoaded && resume == SyncOptions.Resume.LAST && positionId != null && resumeToken == null) {
+            EventStore.Position p = store.position(positionId);
+            if (p != null && p.token() != null) {
+                resumeToken = p.token();
+                LOG.info("mongodb sync: resume=LAST: resuming the change stream where '{}' stopped", positionId);
+            } else {
+                LOG.info("mongodb sync: resume=LAST, but no resume token is stored for '{}' (a first run?): reading new events",
+                        positionId);
+            }
+        }
+        positionLoaded = true;
         var stream = store.events()
                 .watch(List.of(new Document("$match", new Document("operationType", "insert"))))
                 .fullDocument(FullDocument.DEFAULT)
@@ -338,12 +462,14 @@ final class ReceiveLoop implements Runnable {
                 if (e == null) {
                     if (t != null) resumeToken = t;
                     host.healthy();
+                    savePosition(false);
                     continue;
                 }
                 Document d = e.getFullDocument();
                 if (d == null) malformed(new Document(), "the change event has no document");
                 else deliverIfOurs(d);
                 resumeToken = e.getResumeToken() != null ? e.getResumeToken() : t;
+                savePosition(false);
             }
         }
     }
@@ -352,8 +478,11 @@ final class ReceiveLoop implements Runnable {
         resumeTokensLost.incrementAndGet();
         resumeToken = null;
         resumeRefusals = 0;
-        LOG.warn("mongodb sync: cannot resume the change stream ({}); reading from now on, events written while the "
-                + "reader was away may be missed", e.getErrorMessage());
+        String why = "the server cannot resume the change stream where this reader stopped (" + e.getErrorMessage()
+                + "; its history no longer goes back that far): events written meanwhile are lost; reading from now on";
+        LOG.warn("mongodb sync: {}", why);
+        retentionGaps.incrementAndGet();
+        host.gap(SyncGap.of(SyncGap.Reason.RETENTION_EXCEEDED, SyncGap.UNKNOWN, why));
     }
 
     // ---- misc ---------------------------------------------------------------------------
@@ -372,6 +501,8 @@ final class ReceiveLoop implements Runnable {
         out.put("receiveErrors", receiveErrors.get());
         out.put("readersRecreated", cursorsRecreated.get());
         out.put("resumeTokensLost", resumeTokensLost.get());
+        out.put("retentionGaps", retentionGaps.get());
+        out.put("positionsSaved", positionsSaved.get());
         out.put("collectionResets", epochChanges);
     }
 }

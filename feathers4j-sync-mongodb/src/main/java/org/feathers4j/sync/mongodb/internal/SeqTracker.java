@@ -163,6 +163,25 @@ final class SeqTracker {
         return n;
     }
 
+    /**
+     * The documents below {@code seq} are gone for good (a capped collection rolled over them, or
+     * they were trimmed): stops waiting for them and moves the floor to {@code seq - 1}.
+     *
+     * @return how many seqs up to {@code seq - 1} were never seen (now lost)
+     */
+    long trimmedBelow(long seq) {
+        long top = seq - 1;
+        if (top <= floor) return 0;
+        long seen = seenAbove.subSet(floor + 1, true, top, true).size();
+        long lost = top - floor - seen;
+        seenAbove.headSet(seq).clear();
+        missingSince.headMap(seq).clear();
+        floor = top;
+        if (high < floor) high = floor;
+        advance();
+        return lost;
+    }
+
     /** Up to {@code limit} seqs below {@link #high()} still awaited, lowest first. */
     List<Long> missing(int limit) {
         List<Long> out = new ArrayList<>(Math.min(limit, missingSince.size()));

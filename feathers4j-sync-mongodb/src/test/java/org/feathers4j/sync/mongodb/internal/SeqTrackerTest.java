@@ -31,6 +31,20 @@ class SeqTrackerTest {
     }
 
     @Test
+    void trimmedBelowCountsOnlyWhatWasNeverSeenAndMovesTheFloor() {
+        t.reset("e1", 10);
+        assertThat(t.accept("e1", 11)).isEqualTo(Verdict.NEW);
+        assertThat(t.accept("e1", 14)).isEqualTo(Verdict.NEW); // 12, 13 awaited
+        assertThat(t.trimmedBelow(11)).isZero();                // nothing below the floor's next
+        assertThat(t.trimmedBelow(20)).isEqualTo(7);            // 12, 13, 15..19 never seen; 14 was
+        assertThat(t.floor()).isEqualTo(19);
+        assertThat(t.missing(10)).isEmpty();
+        assertThat(t.accept("e1", 20)).isEqualTo(Verdict.NEW);
+        assertThat(t.accept("e1", 14)).isEqualTo(Verdict.DUPLICATE);
+        assertThat(t.floor()).isEqualTo(20);
+    }
+
+    @Test
     void startsAtNow() {
         t.reset("e1", 10); // the counter stood at 10 when the reader started
         assertThat(t.accept("e1", 9)).isEqualTo(Verdict.DUPLICATE);
