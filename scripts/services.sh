@@ -37,8 +37,9 @@ ensure_redis() {
 }
 
 ensure_rabbitmq() {
+  # the AMQP outage tests start a private node: the package is needed even when :5672 is up
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
   port_open 5672 && return 0
-  command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
   log "starting rabbitmq-server on :5672"
   $SUDO rabbitmq-server -detached >&2 || true
   wait_port 5672 90 rabbitmq
@@ -47,8 +48,9 @@ ensure_rabbitmq() {
 }
 
 ensure_nats() {
-  port_open 4222 && return 0
+  # the NATS outage tests start private servers: the binary is needed even when :4222 is up
   command -v nats-server >/dev/null || apt_install nats-server
+  port_open 4222 && return 0
   local bin; bin=$(command -v nats-server)
   log "starting nats-server (JetStream) on 127.0.0.1:4222"
   mkdir -p /tmp/feathers4j-nats
