@@ -34,6 +34,8 @@ class NatsPubSubRecoveryTest {
     private DeliveryCheck.Sender sender;
     private TcpProxy proxy;
     private PrivateNatsServer server;
+    private TcpProxy nodeProxy;
+    private NatsNodePeer node;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -41,7 +43,9 @@ class NatsPubSubRecoveryTest {
         for (Application app : new Application[] {a, b}) {
             if (app != null && app.hasSync()) app.sync().close().get(15, TimeUnit.SECONDS);
         }
+        if (node != null) node.close();
         if (proxy != null) proxy.close();
+        if (nodeProxy != null) nodeProxy.close();
         if (server != null) server.close();
     }
 
@@ -81,24 +85,31 @@ class NatsPubSubRecoveryTest {
         b.sync().ready().orTimeout(15, TimeUnit.SECONDS).join();
         DeliveryCheck.Recorder rec = DeliveryCheck.record(b);
         Arrivals atB = Arrivals.of(b, "b", "a");
+        // a Node feathers-sync receiver behind a proxy of its own, cut and restored at the same instants
+        nodeProxy = new TcpProxy(u.getHost(), u.getPort() < 0 ? 4222 : u.getPort());
+        nodeProxy.open();
+        node = NatsNodePeer.start("nats://127.0.0.1:" + nodeProxy.port(), key, "a");
         sender = DeliveryCheck.send(a, "a", 500);
 
         sleep(1000);
         proxy.shut();
+        nodeProxy.shut();
         long cutAt = sender.sent();
         await().atMost(Duration.ofSeconds(5)).until(() -> b.sync().state() != SyncState.CONNECTED);
         sleep(10_000);
         long openAt = System.nanoTime();
         long sentAtOpen = sender.sent();
         proxy.open();
+        nodeProxy.open();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.sync().state() == SyncState.CONNECTED);
-        sleep(1000);
+        sleep(node == null ? 1000 : 3000); // Node's client waits 2 s between attempts
         long last = sender.stop();
         rec.awaitLast("a", last, Duration.ofSeconds(15));
 
         long again = atB.againAfter(openAt, sentAtOpen);
-        System.out.printf("%n[nats gaps] proxy shut 10 s at #%d: %s; received again %d ms after the proxy opened%n",
-                cutAt, rec.describe("a", last), again);
+        System.out.printf("%n[nats gaps] proxy shut 10 s at #%d: %s; received again %d ms after the proxy opened%s%n",
+                cutAt, rec.describe("a", last), again, node == null ? "" : "; node feathers-sync (same run): lost "
+                        + node.arrivals.lostIn(0, last) + ", received again " + node.arrivals.againAfter(openAt, sentAtOpen) + " ms");
         assertThat(rec.lost("a", last)).as("a 10 s cut at 500/s loses events").isGreaterThan(1000);
         assertEveryLossReported(rec, last);
         assertThat(rec.outOfOrder("a")).isZero();
@@ -138,6 +149,7 @@ class NatsPubSubRecoveryTest {
         DeliveryCheck.Recorder recB = DeliveryCheck.record(b);
         Arrivals atA = Arrivals.of(a, "a", "a");
         Arrivals atB = Arrivals.of(b, "b", "a");
+        node = NatsNodePeer.start(server.uri(), key, "a");
         sender = DeliveryCheck.send(a, "a", perSecond);
 
         sleep(1500);
@@ -161,6 +173,10 @@ class NatsPubSubRecoveryTest {
                         + "[nats outage %ds at %d/s] b %s%n[nats outage %ds at %d/s] a %s; bufferDropped %d%n",
                 seconds, perSecond, killedAt, sentAtBack, connectedMs, atB.firstAfter(back), atA.firstAfter(back),
                 seconds, perSecond, recB.describe("a", last), seconds, perSecond, recA.describe("a", last), bufferDropped);
+        if (node != null) {
+            System.out.printf("[nats outage %ds at %d/s] node feathers-sync (same run): first event %d ms after the server was back, "
+                    + "lost %d%n", seconds, perSecond, node.arrivals.firstAfter(back), node.arrivals.lostIn(0, last));
+        }
 
         for (DeliveryCheck.Recorder r : new DeliveryCheck.Recorder[] {recA, recB}) {
             assertEveryLossReported(r, last);
