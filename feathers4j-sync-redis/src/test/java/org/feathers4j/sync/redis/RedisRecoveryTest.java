@@ -119,8 +119,11 @@ class RedisRecoveryTest {
         assertThat(recB.missedByGaps()).as(recB.describe("a", last)).isEqualTo(recB.lost("a", last));
         assertThat(recA.missedByGaps()).as(recA.describe("a", last)).isEqualTo(recA.lost("a", last));
         assertThat(recB.duplicates("a")).isZero();
-        // receiving again within a second of a cut (target: tens of ms; generous for a loaded machine)
+        // receiving again at once after a cut: target tens of ms (the former code took 170-260 ms); the median is
+        // held to 100 ms, each cut to 1 s (a loaded machine may stall one)
         assertThat(javaAgain).as("ms to receive again after each cut").allSatisfy(ms -> assertThat(ms).isBetween(0L, 1000L));
+        List<Long> sorted = javaAgain.stream().sorted().toList();
+        assertThat(sorted.get(sorted.size() / 2)).as("median ms to receive again, of " + javaAgain).isLessThanOrEqualTo(100L);
     }
 
     @Test
@@ -164,8 +167,9 @@ class RedisRecoveryTest {
         assertThat(recB.missedByGaps()).as(recB.describe("a", last)).isEqualTo(recB.lost("a", last));
         assertThat(recA.missedByGaps()).as(recA.describe("a", last)).isEqualTo(recA.lost("a", last));
         assertThat(recB.duplicates("a")).isZero();
-        // target ~1 s after Redis is back; asserted generously
-        assertThat(javaAgain).as("ms from Redis back to receiving").allSatisfy(ms -> assertThat(ms).isBetween(0L, 5000L));
+        // target ~1 s after Redis is back; but the publisher holds its buffer until every subscriber that was there
+        // is back, at most resubscribeWait (3 s): a slow peer (the Node one was, at times) makes everyone wait
+        assertThat(javaAgain).as("ms from Redis back to receiving").allSatisfy(ms -> assertThat(ms).isBetween(0L, 8000L));
     }
 
     private static void awaitArrival(Arrivals r, long n) {
