@@ -186,5 +186,7 @@ class NatsPubSubRecoveryTest {
         if ((long) seconds * perSecond < 9_000) assertThat(bufferDropped).isZero();
         else assertThat(bufferDropped).as("the buffer keeps the newest 10,000").isPositive();
         assertThat(connectedMs).as("ms from the server back to both CONNECTED").isLessThan(8000);
+        // reconnect (at most reconnectWait + jitter, 600 ms) + resumeDelay (750 ms); measured 0.5-1.3 s
+        assertThat(atB.firstAfter(back)).as("ms from the server back to the first event at b").isBetween(0L, 4000L);
     }
 }
