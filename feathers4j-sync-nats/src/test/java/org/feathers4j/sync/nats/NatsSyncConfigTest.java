@@ -19,9 +19,9 @@ class NatsSyncConfigTest {
     void defaultsReconnectForeverWithTheDocumentedValues() {
         NatsSyncConfig c = NatsSyncConfig.from(new SyncOptions());
         assertThat(c.maxReconnects()).isEqualTo(-1);
-        assertThat(c.reconnectWait()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.reconnectWait()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.reconnectJitter()).isEqualTo(Duration.ofMillis(100));
-        assertThat(c.resumeDelay()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.resumeDelay()).isEqualTo(Duration.ofMillis(750));
         assertThat(c.reconnectBufferSize()).isEqualTo(8L * 1024 * 1024);
         assertThat(c.connectionTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.pingInterval()).isEqualTo(Duration.ofSeconds(10));

@@ -30,9 +30,9 @@ class RedisSyncConfigTest {
         assertThat(d.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.commandTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.retryDelayMin()).isEqualTo(Duration.ofMillis(100));
-        assertThat(d.retryDelayMax()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(d.retryDelayMax()).isEqualTo(Duration.ofSeconds(1));
         assertThat(d.healthCheckInterval()).isEqualTo(Duration.ofMillis(250));
-        assertThat(d.resubscribeWait()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(d.resubscribeWait()).isEqualTo(Duration.ofSeconds(3));
         assertThat(d.clientName()).isEqualTo("feathers4j-sync");
         assertThat(d.clientOptions()).isNull();
         assertThat(d.clientResources()).isNull();

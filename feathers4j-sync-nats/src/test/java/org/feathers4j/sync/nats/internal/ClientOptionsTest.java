@@ -25,7 +25,7 @@ class ClientOptionsTest {
     void theDefaultsReachTheClient() {
         Options o = options("nats://127.0.0.1:4222", NatsSyncConfig.create());
         assertThat(o.getMaxReconnect()).isEqualTo(-1);
-        assertThat(o.getReconnectWait()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.getReconnectWait()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.getReconnectBufferSize()).isEqualTo(8L * 1024 * 1024);
         assertThat(o.getConnectionName()).isEqualTo("feathers4j-sync");
         assertThat(o.getMaxPingsOut()).isEqualTo(ClientOptions.MAX_PINGS_OUT);

@@ -47,6 +47,7 @@ final class Connector {
     private final RedisClient client; // null when given connections
     private final boolean ownsClient;
     private final ClientResources ownResources; // null unless the adapter made them
+    private final PromptTimer ownTimer; // null unless the adapter made the resources
     private final RedisURI uri; // null when given connections
     private final boolean ownsConnections;
     private final StateListener stateListener = new StateListener();
@@ -65,6 +66,7 @@ final class Connector {
         this.client = source.client();
         this.ownsClient = source.ownsClient();
         this.ownResources = source.ownResources();
+        this.ownTimer = source.ownTimer();
         this.uri = source.uri();
         this.pub = source.publish();
         this.sub = source.subscribe();
@@ -248,6 +250,8 @@ final class Connector {
                     ownResources.shutdown(0, 2, TimeUnit.SECONDS).addListener(x -> done.complete(null));
                     return done;
                 });
+                // given to the resources as a shared timer, so Lettuce leaves it running
+                if (ownTimer != null) all = all.whenComplete((v, e) -> ownTimer.stop());
             }
         }
         return all;

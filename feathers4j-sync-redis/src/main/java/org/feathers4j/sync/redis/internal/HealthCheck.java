@@ -12,15 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Derives the adapter's state from both connections and the subscription confirmation, every
- * {@code healthCheckInterval} and at once on Lettuce's connection events; subscribes again if a
- * resubscription got lost. After an outage it holds the buffer until as many subscribers are on the channel as
- * before it ({@code PUBSUB NUMSUB}), at most {@code resubscribeWait}: a message published before a peer
- * resubscribed would be lost for that peer. Scheduler thread only, except the NUMSUB reply.
+ * Derives the adapter's state from both connections and the subscription confirmation, at once on Lettuce's
+ * connection events and on the subscription's confirmation, and every {@code healthCheckInterval} as a fallback;
+ * subscribes again if a resubscription got lost. After an outage it holds the buffer until as many subscribers are
+ * on the channel as before it ({@code PUBSUB NUMSUB}, asked every {@value #PEER_POLL_MILLIS} ms meanwhile), at
+ * most {@code resubscribeWait}: a message published before a peer resubscribed would be lost for that peer.
+ * Scheduler thread only, except the NUMSUB reply.
  */
 final class HealthCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
+    /** While waiting for the peers after an outage, how often {@code PUBSUB NUMSUB} is asked again. */
+    static final long PEER_POLL_MILLIS = 20;
 
     private final RedisSyncAdapter adapter;
     private final Tasks tasks;
@@ -92,10 +95,14 @@ final class HealthCheck {
             return;
         }
         pollSubscribers(count -> {
-            if (count >= expected && isUp() && adapter.state() != SyncState.CONNECTED) {
+            if (adapter.state() == SyncState.CONNECTED || !isUp()) return;
+            if (count >= expected) {
                 LOG.info("redis sync: all {} subscriber(s) of '{}' are back after {} ms", count, adapter.key(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - peerWaitStart));
                 goConnected();
+            } else {
+                // peers reconnect within milliseconds of Redis being back: ask again soon, not at the next tick
+                tasks.schedule(this::check, PEER_POLL_MILLIS);
             }
         });
     }

@@ -1,9 +1,9 @@
 package org.feathers4j.sync.redis.internal;
 
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncException;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PUBLISH on the publish connection, and the retries of the ones that failed with the connection (timeout,
- * "connection closed"): they wait here, in order, and are sent again before the buffer is flushed once the
+ * "connection closed"): they wait here, in the order they were first sent, and are sent again before the buffer is flushed once the
  * connection is back, at most {@value #MAX_SEND_ATTEMPTS} times each. A message may thus reach Redis twice;
  * receivers drop the copy by (origin, seq).
  */
@@ -27,12 +27,16 @@ final class Publisher {
     private final Tasks tasks;
     private final byte[] channel;
     private final int bufferSize;
-    private final ArrayDeque<Outgoing> retries = new ArrayDeque<>(); // guarded by itself
+    // by first-send order, not by when they failed: commands rejected at once (not connected) fail before the ones
+    // that were in flight when the link dropped, yet were sent after them; sent again out of order, the receivers
+    // would see a seq gap (reported as missed) that closes later
+    private final TreeMap<Long, Outgoing> retries = new TreeMap<>(); // guarded by itself
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong sends = new AtomicLong();
 
-    private record Outgoing(byte[] message, CompletableFuture<Void> done, int attempt) {
+    private record Outgoing(long order, byte[] message, CompletableFuture<Void> done, int attempt) {
         Outgoing next() {
-            return new Outgoing(message, done, attempt + 1);
+            return new Outgoing(order, message, done, attempt + 1);
         }
     }
 
@@ -46,7 +50,7 @@ final class Publisher {
     /** Publishes one message; the future completes when Redis took it, possibly after retries. */
     CompletableFuture<Void> send(StatefulRedisConnection<byte[], byte[]> connection, byte[] message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(connection, new Outgoing(message, done, 1));
+        attempt(connection, new Outgoing(sends.incrementAndGet(), message, done, 1));
         return done;
     }
 
@@ -87,9 +91,9 @@ final class Publisher {
         }
         List<Outgoing> overflow = new ArrayList<>();
         synchronized (retries) {
-            retries.add(o.next());
+            retries.put(o.order(), o.next());
             int max = Math.max(1, bufferSize);
-            while (retries.size() > max) overflow.add(retries.poll());
+            while (retries.size() > max) overflow.add(retries.pollFirstEntry().getValue());
         }
         for (Outgoing x : overflow) {
             x.done().completeExceptionally(new SyncException(RedisSyncAdapter.TYPE, Reason.OVERFLOW,
@@ -104,7 +108,7 @@ final class Publisher {
         List<Outgoing> again;
         synchronized (retries) {
             if (retries.isEmpty()) return;
-            again = new ArrayList<>(retries);
+            again = new ArrayList<>(retries.values());
             retries.clear();
         }
         resent.addAndGet(again.size());
@@ -116,7 +120,7 @@ final class Publisher {
     void stop() {
         List<Outgoing> pending;
         synchronized (retries) {
-            pending = new ArrayList<>(retries);
+            pending = new ArrayList<>(retries.values());
             retries.clear();
         }
         for (Outgoing o : pending) {

@@ -46,8 +46,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private volatile boolean released;
 
     /** Where the connections come from and what the adapter owns. */
-    record Source(RedisClient client, boolean ownsClient, ClientResources ownResources, OwnChannels channels,
-                  RedisURI uri, StatefulRedisConnection<byte[], byte[]> publish,
+    record Source(RedisClient client, boolean ownsClient, ClientResources ownResources, PromptTimer ownTimer,
+                  OwnChannels channels, RedisURI uri, StatefulRedisConnection<byte[], byte[]> publish,
                   StatefulRedisPubSubConnection<byte[], byte[]> subscribe) {
     }
 
@@ -66,10 +66,12 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         if (source.channels() != null) source.channels().readsTo(subscriber);
     }
 
-    /** The delays between connection attempts, for the first connection and Lettuce's reconnects alike. */
+    /**
+     * The delays between connection attempts, for the first connection and Lettuce's reconnects alike: none before
+     * the first retry, then {@code retryDelayMin} doubling up to {@code retryDelayMax}, with jitter.
+     */
     private static Delay delay(RedisSyncConfig config) {
-        return Delay.fullJitter(config.retryDelayMin(), config.retryDelayMax(), config.retryDelayMin().toMillis(),
-                TimeUnit.MILLISECONDS);
+        return new RetryDelay(config.retryDelayMin(), config.retryDelayMax());
     }
 
     /**
@@ -85,10 +87,13 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         RedisURI uri = uri(options, config);
         ClientResources resources = config.clientResources();
         ClientResources own = null;
+        PromptTimer timer = null;
         OwnChannels channels = null;
         if (resources == null) {
             channels = new OwnChannels();
-            own = DefaultClientResources.builder().reconnectDelay(delay(config)).nettyCustomizer(channels).build();
+            timer = new PromptTimer();
+            own = DefaultClientResources.builder().reconnectDelay(delay(config)).nettyCustomizer(channels).timer(timer).build();
+            timer.runPromptOn(own.eventExecutorGroup()); // the reconnect due at once runs at once (see PromptTimer)
             resources = own;
         }
         RedisClient client = RedisClient.create(resources);
@@ -99,7 +104,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
                 .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build());
         if (config.clientOptions() != null) config.clientOptions().accept(b);
         client.setOptions(b.build());
-        return new RedisSyncAdapter(options, config, new Source(client, true, own, channels, uri, null, null));
+        return new RedisSyncAdapter(options, config, new Source(client, true, own, timer, channels, uri, null, null));
     }
 
     /**
@@ -115,7 +120,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     public static RedisSyncAdapter fromClient(RedisClient client, SyncOptions options, RedisSyncConfig config) {
         SyncAssert.notNull("client", client);
         SyncAssert.notNull("config", config);
-        return new RedisSyncAdapter(options, config, new Source(client, false, null, null, uri(options, config), null, null));
+        return new RedisSyncAdapter(options, config, new Source(client, false, null, null, null, uri(options, config), null, null));
     }
 
     /**
@@ -136,7 +141,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         SyncAssert.notNull("config", config);
         SyncAssert.isTrue((Object) publish != subscribe, () -> "the publish and the subscribe connection must be two "
                 + "connections: a subscribed connection cannot PUBLISH");
-        return new RedisSyncAdapter(options, config, new Source(null, false, null, null, null, publish, subscribe));
+        return new RedisSyncAdapter(options, config, new Source(null, false, null, null, null, null, publish, subscribe));
     }
 
     private static RedisURI uri(SyncOptions options, RedisSyncConfig config) {
