@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.feathers4j.sync.Arrivals;
 
 /**
  * A Node feathers-sync 3.1.1 NATS receiver ({@code interop/node/nats-sync-peer.js}) whose arrivals are timed here,

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.Arrivals;
 import org.feathers4j.sync.DeliveryCheck;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncGap;

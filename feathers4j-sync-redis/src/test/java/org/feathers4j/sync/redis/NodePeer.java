@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.feathers4j.sync.Arrivals;
 
 /**
  * A Node feathers-sync 3.1.1 receiver ({@code interop/node/redis-peer.js}) whose arrivals are timed here, for

@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.Arrivals;
 import org.feathers4j.sync.DeliveryCheck;
 import org.feathers4j.sync.SyncGap;
 import org.feathers4j.sync.SyncOptions;

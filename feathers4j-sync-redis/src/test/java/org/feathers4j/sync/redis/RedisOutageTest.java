@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.Application;
 import org.feathers4j.SyncState;
+import org.feathers4j.sync.Arrivals;
 import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.redis.RedisTestSupport.PrivateRedis;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.feathers4j.Application;
+import org.feathers4j.sync.Arrivals;
 import org.feathers4j.sync.DeliveryCheck;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.redis.RedisTestSupport.PrivateRedis;

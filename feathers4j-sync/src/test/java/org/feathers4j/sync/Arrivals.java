@@ -1,4 +1,4 @@
-package org.feathers4j.sync.nats;
+package org.feathers4j.sync;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,17 +9,17 @@ import org.feathers4j.Application;
  * When each numbered message of one sender arrived at one receiver (a feathers4j app or a Node peer), to
  * measure how long after a cut a receiver gets messages again and how many it lost around the cut.
  */
-final class Arrivals {
+public final class Arrivals {
 
     private final String name;
     private final List<long[]> seen = new ArrayList<>(); // {n, nanoTime}; guarded by this
 
-    Arrivals(String name) {
+    public Arrivals(String name) {
         this.name = name;
     }
 
     /** Records the {@code created} events of {@code app} whose data has {@code from}. */
-    static Arrivals of(Application app, String name, String from) {
+    public static Arrivals of(Application app, String name, String from) {
         Arrivals a = new Arrivals(name);
         app.service("messages").on("created", (data, ctx) -> {
             if (data instanceof Map<?, ?> m && from.equals(m.get("from")) && m.get("n") instanceof Number n) a.add(n.longValue());
@@ -27,11 +27,11 @@ final class Arrivals {
         return a;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    synchronized void add(long n) {
+    public synchronized void add(long n) {
         seen.add(new long[] {n, System.nanoTime()});
     }
 
@@ -39,7 +39,7 @@ final class Arrivals {
      * Milliseconds from {@code atNanos} to the first arrival after it of a number above {@code above}, or -1 if
      * none arrived.
      */
-    synchronized long againAfter(long atNanos, long above) {
+    public synchronized long againAfter(long atNanos, long above) {
         for (long[] s : seen) {
             if (s[1] >= atNanos && s[0] > above) return (s[1] - atNanos) / 1_000_000;
         }
@@ -47,13 +47,13 @@ final class Arrivals {
     }
 
     /** Milliseconds from {@code atNanos} to the first arrival of any number after it, or -1. */
-    synchronized long firstAfter(long atNanos) {
+    public synchronized long firstAfter(long atNanos) {
         for (long[] s : seen) if (s[1] >= atNanos) return (s[1] - atNanos) / 1_000_000;
         return -1;
     }
 
     /** Numbers in {@code (from, to]} that never arrived. */
-    synchronized long lostIn(long from, long to) {
+    public synchronized long lostIn(long from, long to) {
         java.util.BitSet got = new java.util.BitSet();
         for (long[] s : seen) if (s[0] > from && s[0] <= to) got.set((int) (s[0] - from));
         long lost = 0;
@@ -62,7 +62,7 @@ final class Arrivals {
     }
 
     /** Whether {@code n} arrived. */
-    synchronized boolean has(long n) {
+    public synchronized boolean has(long n) {
         for (long[] s : seen) if (s[0] == n) return true;
         return false;
     }
