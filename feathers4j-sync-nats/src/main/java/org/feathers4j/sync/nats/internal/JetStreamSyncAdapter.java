@@ -189,6 +189,12 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
         return c;
     }
 
+    /** The connection while it is connected, also while closing (to store the position last). */
+    Connection connectionForClose() {
+        Connection c = connection;
+        return c != null && c.getStatus() == Connection.Status.CONNECTED ? c : null;
+    }
+
     private JetStream liveJetStream() {
         return liveConnection() == null ? null : jetStream;
     }

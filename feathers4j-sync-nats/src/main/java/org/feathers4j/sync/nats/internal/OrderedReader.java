@@ -164,7 +164,7 @@ final class OrderedReader {
                 if (it != null) closeQuietly(it);
             }
         }
-        Connection c = host.liveConnection();
+        Connection c = host.connectionForClose();
         if (c != null) writeCursor(c, true);
     }
 
