@@ -212,7 +212,27 @@ final class JetStreamPublisher {
     void kick() {
         synchronized (lock) {
             retryWaitMs = FIRST_RETRY_MS;
+            retryPending = false; // a scheduled retry finds nothing more to do
             pump();
+        }
+    }
+
+    /**
+     * The connection was lost: whatever is in flight may never be answered (the client does not
+     * fail requests on a disconnection), so it all goes again, in order, ahead of anything
+     * published later, as soon as the connection is back. The copies the server did store are
+     * dropped by their message id.
+     */
+    void connectionLost() {
+        synchronized (lock) {
+            if (closed) return;
+            epoch++;
+            List<Entry> again = new ArrayList<>();
+            for (Entry s : sent) if (!s.acked) again.add(s);
+            sent.clear();
+            for (int i = again.size() - 1; i >= 0; i--) waiting.addFirst(again.get(i));
+            resends.addAndGet(again.size());
+            scheduleRetry();
         }
     }
 

@@ -76,7 +76,11 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
         List<String> servers = ClientOptions.servers(options, config);
         this.where = ClientOptions.where(servers);
         this.clientOptions = ClientOptions.builder(servers, config)
-                .connectionListener(this::onConnectionEvent).errorListener(new Errors()).build();
+                .connectionListener(this::onConnectionEvent).errorListener(new Errors())
+                // no client-side reconnect buffer: a publish while disconnected fails at once and the
+                // publisher, the one buffer of this mode, sends it again in order after the reconnection
+                .reconnectBufferSize(0)
+                .build();
         this.worker = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory(NatsFailures.TYPE, "jetstream-worker"));
         worker.setRemoveOnCancelPolicy(true);
         this.setup = new StreamSetup(config, options.key());
@@ -303,6 +307,7 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
                     String last = conn.getLastError();
                     disconnected(NatsFailures.of(Reason.UNREACHABLE, "connection to NATS " + where + " lost"
                             + (last == null || last.isEmpty() ? "" : ": " + clean(last)), null));
+                    publisher.connectionLost();
                     reader.reopen();
                 }
                 case RECONNECTED -> {
