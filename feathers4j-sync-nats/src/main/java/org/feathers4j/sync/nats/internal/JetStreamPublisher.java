@@ -153,7 +153,8 @@ final class JetStreamPublisher {
             return;
         }
         Throwable cause = SyncFailures.unwrap(err);
-        if (cause instanceof JetStreamApiException api) {
+        JetStreamApiException api = apiError(cause);
+        if (api != null) {
             // the server refused this message: sending it again gives the same answer
             refused.incrementAndGet();
             synchronized (lock) {
@@ -180,6 +181,14 @@ final class JetStreamPublisher {
             scheduleRetry();
         }
         onRetriableFailure.accept(cause);
+    }
+
+    /** The server's refusal in the chain (the client wraps it in a RuntimeException), or null. */
+    private static JetStreamApiException apiError(Throwable t) {
+        for (int i = 0; t != null && i < 10; i++, t = t.getCause()) {
+            if (t instanceof JetStreamApiException api) return api;
+        }
+        return null;
     }
 
     /** Under lock. */

@@ -15,4 +15,9 @@ public final class JetStreamTestAccess {
     public static String cursorKey(String stream, String instanceId) {
         return new CursorStore("b", stream, instanceId).key();
     }
+
+    /** Whether a stream subject (with wildcards) covers a subject. */
+    public static boolean covers(String pattern, String subject) {
+        return StreamSetup.matches(pattern, subject);
+    }
 }
