@@ -53,6 +53,17 @@ final class JetStreamTestSupport {
         }
     }
 
+    /** Deletes a key-value bucket (a test's cursor bucket), if it exists. */
+    static void deleteBucket(String uri, String bucket) {
+        try (Connection c = connect(uri)) {
+            c.keyValueManagement().delete(bucket);
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != 10059) throw new IllegalStateException("could not delete bucket " + bucket + ": " + e, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not delete bucket " + bucket + ": " + e, e);
+        }
+    }
+
     /** Deletes the key's stream and stored positions of these instance ids on the server, if they exist. */
     static void deleteStream(String uri, String key, String... instanceIds) {
         try (Connection c = connect(uri)) {

@@ -12,16 +12,18 @@ import org.junit.jupiter.api.Tag;
 class NatsJetStreamBusSecurityTest extends BusSecurityContract {
 
     private static final List<String> KEYS = new CopyOnWriteArrayList<>();
+    private static final String BUCKET = "f4j-test-cursors-" + java.util.UUID.randomUUID();
 
     @Override
     protected SyncOptions options(String key) {
         if (!KEYS.contains(key)) KEYS.add(key);
-        return JetStreamTestSupport.options(key);
+        return JetStreamTestSupport.options(key).option("cursorBucket", BUCKET);
     }
 
     @AfterAll
     static void deleteStreams() {
         // after the apps of every test are closed (the contract closes them after each test)
         for (String key : KEYS) JetStreamTestSupport.deleteStream(JetStreamTestSupport.jsUri(), key);
+        JetStreamTestSupport.deleteBucket(JetStreamTestSupport.jsUri(), BUCKET);
     }
 }

@@ -8,13 +8,16 @@ import org.junit.jupiter.api.Tag;
 @Tag("broker")
 class NatsJetStreamContractTest extends SyncAdapterContract {
 
+    private final String bucket = "f4j-test-cursors-" + java.util.UUID.randomUUID();
+
     @Override
     protected SyncOptions options(String key) {
-        return JetStreamTestSupport.options(key);
+        return JetStreamTestSupport.options(key).option("cursorBucket", bucket);
     }
 
     @Override
     protected void cleanUp() {
         JetStreamTestSupport.deleteStream(JetStreamTestSupport.jsUri(), key);
+        JetStreamTestSupport.deleteBucket(JetStreamTestSupport.jsUri(), bucket);
     }
 }

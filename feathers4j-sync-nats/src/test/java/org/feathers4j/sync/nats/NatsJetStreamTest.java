@@ -41,12 +41,14 @@ class NatsJetStreamTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private final String key = SyncTestApps.uniqueKey("nats-js");
     private final String fixedId = "js-reader-" + UUID.randomUUID();
+    private final String bucket = "f4j-test-cursors-" + UUID.randomUUID();
     private final List<Application> apps = new ArrayList<>();
 
     @AfterEach
     void cleanUp() {
         for (Application app : apps) close(app);
-        JetStreamTestSupport.deleteStream(JetStreamTestSupport.jsUri(), key, fixedId);
+        JetStreamTestSupport.deleteStream(JetStreamTestSupport.jsUri(), key);
+        JetStreamTestSupport.deleteBucket(JetStreamTestSupport.jsUri(), bucket);
     }
 
     private static void close(Application app) {
@@ -63,7 +65,7 @@ class NatsJetStreamTest {
     private Application app(UnaryOperator<SyncOptions> tweak) {
         Application app = SyncTestApps.app();
         recorders.put(app, DeliveryCheck.record(app));
-        app.configure(Sync.of(tweak.apply(JetStreamTestSupport.options(key))));
+        app.configure(Sync.of(tweak.apply(JetStreamTestSupport.options(key).option("cursorBucket", bucket))));
         apps.add(app);
         app.sync().ready().orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join();
         return app;
