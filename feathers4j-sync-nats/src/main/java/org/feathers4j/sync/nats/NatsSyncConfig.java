@@ -59,8 +59,11 @@ public final class NatsSyncConfig {
     public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
     /** JetStream mode: how long a publish waits for the server's acknowledgement before it is sent again: 5 s. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(5);
-    /** JetStream mode: the most publishes sent and not yet acknowledged: 256. */
-    public static final int DEFAULT_PUBLISH_WINDOW = 256;
+    /**
+     * JetStream mode: the most publishes sent and not yet acknowledged: 1, which keeps the order
+     * through a lost connection (with {@code batch} on, the events raised meanwhile leave together).
+     */
+    public static final int DEFAULT_PUBLISH_WINDOW = 1;
     /** JetStream mode: the most received messages the client holds ahead of the application: 256. */
     public static final int DEFAULT_CONSUMER_BATCH = 256;
     /** JetStream mode: how often the last delivered stream sequence is stored for {@code resume=LAST}: 1 s. */
@@ -636,7 +639,11 @@ public final class NatsSyncConfig {
             return this;
         }
 
-        /** JetStream mode: the most publishes sent and not yet acknowledged, {@code >= 1}. */
+        /**
+         * JetStream mode: the most publishes sent and not yet acknowledged, {@code >= 1}. Above 1
+         * publishing is faster without {@code batch}, but when the connection drops a message lost
+         * on the way can be stored after later ones that the client still sent after the reconnection.
+         */
         public Builder publishWindow(int n) {
             this.publishWindow = (int) SyncAssert.atLeast(option("publishWindow"), n, 1);
             return this;

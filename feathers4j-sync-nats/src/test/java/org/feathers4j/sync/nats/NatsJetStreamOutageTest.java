@@ -172,18 +172,31 @@ class NatsJetStreamOutageTest {
         assertThat(readyMs).as("connected again after the restart").isBetween(0L, 15_000L);
     }
 
+    /** Where a number arrived after a higher one: up to 5 places, each with what came before and after. */
+    private static String broken(List<Long> got) {
+        List<String> out = new ArrayList<>();
+        long max = 0;
+        for (int i = 0; i < got.size() && out.size() < 5; i++) {
+            if (got.get(i) < max) out.add("#" + i + " " + got.subList(Math.max(0, i - 3), Math.min(got.size(), i + 3)));
+            max = Math.max(max, got.get(i));
+        }
+        return String.join("; ", out);
+    }
+
     /** Everything 1..last arrived on b and c once, in order, without a gap; nothing was dropped or failed. */
     private void check(String what, long last, Application a, Application b, Application c) {
         for (Application r : List.of(b, c)) recorders.get(r).awaitLast("a", last, Duration.ofSeconds(60));
         Map<String, Long> ca = a.sync().counters();
         System.out.printf("[nats js %s] a: sent %d, failed creates %d, published %d, publishErrors %d, bufferDropped %d, "
-                        + "resent %d, server duplicates %d%n", what, last, 0L, ca.get("published"), ca.get("publishErrors"),
-                ca.get("bufferDropped"), ca.get("publishResent"), ca.get("publishDuplicates"));
+                        + "resent %d, server duplicates %d, dropped from the publisher's queue %d%n", what, last, 0L,
+                ca.get("published"), ca.get("publishErrors"), ca.get("bufferDropped"), ca.get("publishResent"),
+                ca.get("publishDuplicates"), ca.get("publishDropped"));
         for (Application r : List.of(b, c)) {
             DeliveryCheck.Recorder rec = recorders.get(r);
             String name = r == b ? "b" : "c";
             System.out.printf("[nats js %s] %s: %s; sync duplicates %d, stream skipped %d%n", what, name, rec.describe("a", last),
                     r.sync().counters().get("duplicates"), r.sync().counters().get("streamSkipped"));
+            if (rec.outOfOrder("a") > 0) System.out.printf("[nats js %s] %s: order broken at %s%n", what, name, broken(rec.received("a")));
             assertThat(rec.lost("a", last)).as(name + " lost: " + rec.describe("a", last)).isZero();
             assertThat(rec.duplicates("a")).as(name + " duplicates").isZero();
             assertThat(rec.outOfOrder("a")).as(name + " out of order").isZero();
@@ -191,6 +204,7 @@ class NatsJetStreamOutageTest {
             assertThat(r.sync().counters().get("duplicates")).as(name + ": the stream held nothing twice").isZero();
         }
         assertThat(ca.get("bufferDropped")).isZero();
+        assertThat(ca.get("publishDropped")).isZero();
         assertThat(ca.get("publishErrors")).isZero();
     }
 }

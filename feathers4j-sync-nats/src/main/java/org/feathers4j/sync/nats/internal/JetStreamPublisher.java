@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * server acknowledged it. When one fails or is not acknowledged within {@code publishTimeout}
  * (server gone, connection lost, stream missing), every message not yet acknowledged is sent
  * again, in the original order, after a short pause and once the connection is back; the server
- * drops the copies it already has. A refusal by the server that sending again cannot fix (an API
+ * drops the copies it already has. The first of them goes alone, and the rest only once it is
+ * acknowledged: a server that refuses some publishes for a while (JetStream recovering after a
+ * restart) would otherwise store later messages ahead of earlier ones. A refusal by the server that sending again cannot fix (an API
  * error, e.g. a message larger than the stream allows) fails that message's future only.
  *
  * <p>Thread-safe; never blocks the caller.
@@ -42,6 +44,7 @@ final class JetStreamPublisher {
     private final String stream;
     private final String idPrefix;
     private final int window;
+    private final int maxWaiting;
     private final Duration timeout;
     private final Duration maxRetryWait;
     private final Supplier<JetStream> jetStream; // null while there is no connection
@@ -55,8 +58,10 @@ final class JetStreamPublisher {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong resends = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private long epoch;              // bumped on each resend round; guarded by lock
     private boolean retryPending;    // a resend round is scheduled; guarded by lock
+    private boolean probing;         // after a failure: one message at a time until one is acknowledged; guarded by lock
     private long retryWaitMs = FIRST_RETRY_MS;
     private boolean closed;
 
@@ -77,12 +82,14 @@ final class JetStreamPublisher {
         }
     }
 
-    JetStreamPublisher(String subject, String stream, String idPrefix, int window, Duration timeout, Duration maxRetryWait,
-                       Supplier<JetStream> jetStream, RetryScheduler scheduler, Consumer<Throwable> onRetriableFailure) {
+    JetStreamPublisher(String subject, String stream, String idPrefix, int window, int maxWaiting, Duration timeout,
+                       Duration maxRetryWait, Supplier<JetStream> jetStream, RetryScheduler scheduler,
+                       Consumer<Throwable> onRetriableFailure) {
         this.subject = Objects.requireNonNull(subject);
         this.stream = Objects.requireNonNull(stream);
         this.idPrefix = Objects.requireNonNull(idPrefix);
         this.window = window;
+        this.maxWaiting = Math.max(1, maxWaiting);
         this.timeout = timeout;
         this.maxRetryWait = maxRetryWait;
         this.jetStream = jetStream;
@@ -90,16 +97,34 @@ final class JetStreamPublisher {
         this.onRetriableFailure = onRetriableFailure;
     }
 
-    /** Queues a message; its future completes when the server acknowledged it. */
+    /**
+     * Queues a message; its future completes when the server acknowledged it. At most
+     * {@code maxWaiting} (sync's {@code bufferSize}) wait to be sent: beyond, the oldest waiting
+     * one is dropped and its future fails ({@code OVERFLOW}), as sync's own buffer does.
+     */
     CompletableFuture<Void> publish(byte[] body) {
         Entry e = new Entry(idPrefix + "-" + counter.incrementAndGet(), body);
+        Entry oldest = null;
         synchronized (lock) {
             if (closed) {
                 e.done.completeExceptionally(NatsFailures.of(Reason.CLOSED, "nats sync: publisher closed", null));
                 return e.done;
             }
+            if (waiting.size() >= maxWaiting) {
+                oldest = waiting.poll();
+                oldest.acked = true; // settled
+            }
             waiting.add(e);
             pump();
+        }
+        if (oldest != null) {
+            long n = dropped.incrementAndGet();
+            if (n == 1 || n % 1000 == 0) {
+                LOG.warn("nats sync: JetStream publishes waiting for acknowledgements exceed {}: dropped the oldest ({} so far)",
+                        maxWaiting, n);
+            }
+            oldest.done.completeExceptionally(NatsFailures.of(Reason.OVERFLOW, "nats sync: more than " + maxWaiting
+                    + " publishes waiting for JetStream; dropped the oldest", null));
         }
         return e.done;
     }
@@ -109,7 +134,9 @@ final class JetStreamPublisher {
         if (retryPending || closed) return;
         while (!sent.isEmpty() && sent.peek().acked) sent.poll();
         JetStream js = null;
-        while (!waiting.isEmpty() && sent.size() < window && !retryPending) {
+        // after a failure one message goes alone: should the server still refuse (its JetStream
+        // recovering after a restart), the messages behind it are not stored ahead of it
+        while (!waiting.isEmpty() && sent.size() < (probing ? 1 : window) && !retryPending) {
             Entry e = waiting.peek();
             if (e.acked) {
                 waiting.poll();
@@ -144,6 +171,7 @@ final class JetStreamPublisher {
                 first = !e.acked;
                 e.acked = true;
                 retryWaitMs = FIRST_RETRY_MS;
+                probing = false;
                 pump();
             }
             if (first) {
@@ -178,6 +206,7 @@ final class JetStreamPublisher {
             sent.clear();
             for (int i = again.size() - 1; i >= 0; i--) waiting.addFirst(again.get(i));
             resends.addAndGet(again.size());
+            probing = true;
             scheduleRetry();
         }
         onRetriableFailure.accept(cause);
@@ -241,6 +270,7 @@ final class JetStreamPublisher {
             sent.clear();
             for (int i = again.size() - 1; i >= 0; i--) waiting.addFirst(again.get(i));
             resends.addAndGet(again.size());
+            probing = true;
             scheduleRetry();
         }
     }
@@ -259,6 +289,10 @@ final class JetStreamPublisher {
 
     long refused() {
         return refused.get();
+    }
+
+    long dropped() {
+        return dropped.get();
     }
 
     /** Fails what is not acknowledged yet. */

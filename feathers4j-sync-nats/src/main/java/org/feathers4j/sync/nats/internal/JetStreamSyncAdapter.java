@@ -64,6 +64,8 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
     private final AtomicLong syncGaps = new AtomicLong();
     private volatile Connection connection;
     private volatile JetStream jetStream;
+    /** The reader has opened its consumer since the last disconnection: JetStream answers, publishes may go. */
+    private volatile boolean streamReady;
 
     /**
      * An adapter that opens, owns and closes its connection to the options' URI and the config's servers.
@@ -87,7 +89,7 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
         // unique per message of this adapter instance, also across restarts with a fixed instance id
         String idPrefix = options.instanceId() + "~" + UUID.randomUUID().toString().substring(0, 8);
         this.publisher = new JetStreamPublisher(options.key(), setup.name(), idPrefix, config.publishWindow(),
-                config.publishTimeout(), config.reconnectWait(), this::liveJetStream, this::schedule, this::publishFailed);
+                options.bufferSize(), config.publishTimeout(), config.reconnectWait(), this::liveJetStream, this::schedule, this::publishFailed);
         CursorStore cursors = options.instanceIdFixed() ? new CursorStore(config.cursorBucket(), setup.name(), options.instanceId()) : null;
         this.reader = new OrderedReader(this, setup, cursors, options.resume() == SyncOptions.Resume.LAST, config);
     }
@@ -200,12 +202,13 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
     }
 
     private JetStream liveJetStream() {
-        return liveConnection() == null ? null : jetStream;
+        return streamReady && liveConnection() != null ? jetStream : null;
     }
 
     /** The reader opened its consumer: publishes may flow. */
     void readerOpened() {
         if (liveConnection() == null) return; // lost again meanwhile: the listener reports it
+        streamReady = true;
         connected();
         publisher.kick();
     }
@@ -286,6 +289,7 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
         m.put("publishDuplicates", publisher.duplicates());
         m.put("publishResent", publisher.resends());
         m.put("publishRefused", publisher.refused());
+        m.put("publishDropped", publisher.dropped());
         m.put("publishPending", (long) publisher.pending());
         m.put("streamDelivered", reader.delivered());
         m.put("streamLastSeq", reader.lastDelivered());
@@ -307,6 +311,7 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
                     String last = conn.getLastError();
                     disconnected(NatsFailures.of(Reason.UNREACHABLE, "connection to NATS " + where + " lost"
                             + (last == null || last.isEmpty() ? "" : ": " + clean(last)), null));
+                    streamReady = false;
                     publisher.connectionLost();
                     reader.reopen();
                 }

@@ -82,7 +82,7 @@ class JetStreamPublisherTest {
     void aPublishSentAgainAfterALostAcknowledgementIsStoredOnceAndOrderHolds() throws Exception {
         AtomicInteger publishes = new AtomicInteger();
         JetStream js = losingFirstAck(connection.jetStream(), publishes);
-        JetStreamPublisher publisher = new JetStreamPublisher(subject, stream, "test~" + UUID.randomUUID(), 16,
+        JetStreamPublisher publisher = new JetStreamPublisher(subject, stream, "test~" + UUID.randomUUID(), 16, 100,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), () -> js,
                 (task, delay) -> {
                     scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
@@ -114,7 +114,7 @@ class JetStreamPublisherTest {
     void aMessageTheServerRefusesFailsItsFutureOnlyAndTheOthersGoOn() throws Exception {
         JetStream real = connection.jetStream();
         // every publish expects another stream: the server refuses with an API error, which sending again cannot fix
-        JetStreamPublisher wrong = new JetStreamPublisher(subject, stream + "_OTHER", "test~" + UUID.randomUUID(), 16,
+        JetStreamPublisher wrong = new JetStreamPublisher(subject, stream + "_OTHER", "test~" + UUID.randomUUID(), 16, 100,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), () -> real,
                 (task, delay) -> {
                     scheduler.schedule(task, delay, TimeUnit.MILLISECONDS);
