@@ -75,6 +75,11 @@ class NatsJetStreamTest {
         for (long n = fromN; n <= toN; n++) app.service("messages").create(java.util.Map.of("from", from, "n", n)).join();
     }
 
+    /** Waits until the server acknowledged {@code n} publishes of the app (create() returns before). */
+    private static void awaitAcknowledged(Application app, long n) {
+        await().atMost(PATIENCE).until(() -> app.sync().counters().get("publishAcked") >= n);
+    }
+
     private static List<Long> range(long from, long to) {
         return LongStream.rangeClosed(from, to).boxed().toList();
     }
@@ -88,6 +93,7 @@ class NatsJetStreamTest {
         onB.awaitLast("a", 30, PATIENCE);
         close(b);
         create(a, "a", 31, 60);   // while b is down
+        awaitAcknowledged(a, 60); // in the stream before b starts again
         Application b2 = app(o -> o.instanceId(fixedId).resume(SyncOptions.Resume.NEW));
         DeliveryCheck.Recorder onB2 = recorder(b2);
         create(a, "a", 61, 90);
@@ -106,6 +112,7 @@ class NatsJetStreamTest {
         onB.awaitLast("a", 30, PATIENCE);
         close(b);
         create(a, "a", 31, 60);   // while b is down
+        awaitAcknowledged(a, 60); // in the stream before b starts again
         Application b2 = app(o -> o.instanceId(fixedId).resume(SyncOptions.Resume.LAST));
         DeliveryCheck.Recorder onB2 = recorder(b2);
         create(a, "a", 61, 90);
@@ -126,7 +133,7 @@ class NatsJetStreamTest {
         onB.awaitLast("a", 10, PATIENCE);
         close(b);
         create(a, "a", 11, 60); // the stream keeps 41..60 (sequences 41..60): 11..40 are gone
-        await().atMost(PATIENCE).until(() -> a.sync().counters().get("publishAcked") >= 60);
+        awaitAcknowledged(a, 60);
         Application b2 = app(o -> small.apply(o).instanceId(fixedId).resume(SyncOptions.Resume.LAST));
         DeliveryCheck.Recorder onB2 = recorder(b2);
         onB2.awaitLast("a", 60, PATIENCE);

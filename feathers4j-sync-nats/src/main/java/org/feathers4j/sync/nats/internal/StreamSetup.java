@@ -9,7 +9,6 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -181,11 +180,5 @@ final class StreamSetup {
             if (!p[i].equals("*") && !p[i].equals(s[i])) return false;
         }
         return p.length == s.length;
-    }
-
-    /** The duplicate window the stream really has (for messages), or the configured one. */
-    Duration duplicateWindow(StreamInfo info) {
-        Duration d = info == null ? null : info.getConfiguration().getDuplicateWindow();
-        return d == null ? config.duplicateWindow() : d;
     }
 }
