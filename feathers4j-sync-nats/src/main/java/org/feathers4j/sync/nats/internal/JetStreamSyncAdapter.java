@@ -94,9 +94,17 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
         this.reader = new OrderedReader(this, setup, cursors, options.resume() == SyncOptions.Resume.LAST, config);
     }
 
-    /** The stream's name (for tests and messages). */
+    /** The stream's name (for tests and diagnostics). */
     public String streamName() {
         return setup.name();
+    }
+
+    /**
+     * The server's name of this instance's current consumer on the stream, or {@code null} before
+     * the first; it changes each time the consumer is remade (for tests and diagnostics).
+     */
+    public String consumerName() {
+        return reader.consumerName();
     }
 
     // ---- start ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
+import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StreamInfo;
@@ -62,6 +63,7 @@ final class OrderedReader {
     private volatile boolean running = true;
     private volatile boolean resetRequested;
     private volatile long lastDelivered;
+    private volatile OrderedConsumerContext consumer;
     // reader thread only
     private long next;
     private String streamCreated;
@@ -113,6 +115,12 @@ final class OrderedReader {
         return cursorErrors.get();
     }
 
+    /** The server's name of the current consumer (it changes when the consumer is remade), or {@code null}. */
+    String consumerName() {
+        OrderedConsumerContext occ = consumer;
+        return occ == null ? null : occ.getConsumerName();
+    }
+
     /** The last stream sequence delivered, {@code 0} before the first. */
     long lastDelivered() {
         return lastDelivered;
@@ -132,11 +140,13 @@ final class OrderedReader {
                 StreamInfo info = setup.ensure(c.jetStreamManagement());
                 position(c, info);
                 resetRequested = false;
-                it = c.getStreamContext(setup.name()).createOrderedConsumer(new OrderedConsumerConfiguration()
+                OrderedConsumerContext occ = c.getStreamContext(setup.name()).createOrderedConsumer(
+                        new OrderedConsumerConfiguration()
                                 .filterSubject(setup.subject())
                                 .deliverPolicy(DeliverPolicy.ByStartSequence)
-                                .startSequence(next))
-                        .iterate(ConsumeOptions.builder().batchSize(config.consumerBatch()).build());
+                                .startSequence(next));
+                it = occ.iterate(ConsumeOptions.builder().batchSize(config.consumerBatch()).build());
+                consumer = occ;
                 if (!first) reopened.incrementAndGet();
                 first = false;
                 LOG.debug("nats sync: reading stream {} from sequence {}", setup.name(), next);
