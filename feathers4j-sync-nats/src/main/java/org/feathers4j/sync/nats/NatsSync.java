@@ -6,12 +6,16 @@ import java.util.Set;
 import org.feathers4j.Plugin;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.nats.internal.JetStreamSyncAdapter;
+import org.feathers4j.sync.nats.internal.Modes;
 import org.feathers4j.sync.nats.internal.NatsSyncAdapter;
 import org.feathers4j.sync.spi.SyncAdapter;
 
 /**
- * Sync through NATS (core publish/subscribe on the subject {@code key}), wire-compatible with
- * Node feathers-sync 3.x.
+ * Sync through NATS: core publish/subscribe on the subject {@code key}, wire-compatible with
+ * Node feathers-sync 3.x (the default), or JetStream ({@code nats://host:4222?mode=jetstream} or
+ * {@code NatsSyncConfig.builder().mode(Mode.JETSTREAM)}): a stream per key, acknowledged and
+ * deduplicated publishes, each instance resuming where it was after a reconnection (Java instances only).
  *
  * <pre>{@code
  * // by URI (Sync.of finds this adapter by the scheme: nats or tls)
@@ -88,7 +92,16 @@ public final class NatsSync {
      */
     public static SyncAdapter adapter(SyncOptions options, NatsSyncConfig config) {
         Objects.requireNonNull(options, "options");
-        return new NatsSyncAdapter(options.copy(), config);
+        Objects.requireNonNull(config, "config");
+        SyncOptions copy = options.copy();
+        NatsSyncConfig.Mode mode = Modes.resolve(copy, config);
+        copy.setUri(Modes.withoutQuery(copy.uri()));
+        if (mode == NatsSyncConfig.Mode.JETSTREAM) {
+            NatsSyncConfig js = config.mode() == mode ? config : config.toBuilder().mode(mode).build();
+            return new JetStreamSyncAdapter(copy, js);
+        }
+        Modes.refuseResumeLast(copy);
+        return new NatsSyncAdapter(copy, config);
     }
 
     /**
@@ -99,6 +112,12 @@ public final class NatsSync {
      */
     public static SyncAdapter adapter(Connection connection, SyncOptions options, NatsSyncConfig config) {
         Objects.requireNonNull(connection, "connection");
-        return new NatsSyncAdapter(connection, Objects.requireNonNull(options, "options").copy(), config);
+        SyncOptions copy = Objects.requireNonNull(options, "options").copy();
+        if (Modes.resolve(copy, config) == NatsSyncConfig.Mode.JETSTREAM) {
+            throw new IllegalArgumentException("nats sync: mode=jetstream is not available on a given connection yet; "
+                    + "use NatsSync.of(options, config) (sync opens its own connection)");
+        }
+        Modes.refuseResumeLast(copy);
+        return new NatsSyncAdapter(connection, copy, config);
     }
 }
