@@ -92,16 +92,41 @@ final class Brokers {
     }
 
     /** Deletes what a run left on the broker (feathers-sync's AMQP exchanges are not auto-delete). */
+    /**
+     * Removes what a configuration left on the broker under its key: the AMQP exchange, the Redis stream of
+     * streams mode ({@code {key}:stream}), the JetStream stream whose subjects hold the key. Never throws.
+     */
     static void cleanup(String broker, String key) {
-        if (!"amqp".equals(broker)) return;
         try {
-            ConnectionFactory f = new ConnectionFactory();
-            f.setUri(uri(broker));
-            try (Connection conn = f.newConnection("feathers4j-bench-cleanup"); Channel ch = conn.createChannel()) {
-                ch.exchangeDelete(key);
+            switch (broker) {
+                case "amqp" -> {
+                    ConnectionFactory f = new ConnectionFactory();
+                    f.setUri(uri(broker));
+                    try (Connection conn = f.newConnection("feathers4j-bench-cleanup"); Channel ch = conn.createChannel()) {
+                        ch.exchangeDelete(key);
+                    }
+                }
+                case "redis" -> {
+                    RedisClient c = RedisClient.create(uri(broker));
+                    try (StatefulRedisConnection<String, String> conn = c.connect()) {
+                        conn.sync().del("{" + key + "}:stream");
+                    } finally {
+                        c.shutdown();
+                    }
+                }
+                case "nats" -> {
+                    try (io.nats.client.Connection nc = Nats.connect(new Options.Builder().server(uri(broker))
+                            .connectionTimeout(Duration.ofSeconds(5)).build())) {
+                        io.nats.client.JetStreamManagement jsm = nc.jetStreamManagement();
+                        for (io.nats.client.api.StreamInfo si : jsm.getStreams()) {
+                            if (si.getConfiguration().getSubjects().contains(key)) jsm.deleteStream(si.getConfiguration().getName());
+                        }
+                    }
+                }
+                default -> { }
             }
         } catch (Exception e) {
-            System.err.println("bench: could not delete AMQP exchange " + key + ": " + e.getMessage());
+            System.err.println("bench: could not clean up " + broker + " key " + key + ": " + e.getMessage());
         }
     }
 
