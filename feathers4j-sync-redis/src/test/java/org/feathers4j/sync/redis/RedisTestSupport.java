@@ -132,6 +132,11 @@ final class RedisTestSupport {
         }
     }
 
+    /** The shared Redis's port. */
+    static int port() {
+        return io.lettuce.core.RedisURI.create(sharedRedis()).getPort();
+    }
+
     /** Deletes the stream and cursor keys of these sync keys on the shared Redis (streams mode tests). */
     static void deleteStreamKeys(java.util.Collection<String> syncKeys) {
         if (syncKeys.isEmpty()) return;

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code resume=LAST}, after every failure, while catching up (the last read was full) and every two seconds; it
  * compares the stream with the reader's position (last id, and how many entries had been added up to it):
  * <ul>
- *   <li>entries after the last id were trimmed ({@code max-deleted-entry-id} past it): {@code RETENTION_EXCEEDED},
- *       missed = entries deleted minus the position;</li>
+ *   <li>entries after the last id were trimmed (more entries deleted, i.e. entries-added minus length, than the
+ *       position): {@code RETENTION_EXCEEDED}, missed = entries deleted minus the position;</li>
  *   <li>the stream is gone, its last id or its entries-added counter went backwards, or the entries the reader
  *       read are gone although nothing past them was trimmed (a new stream with the same name, e.g. Redis
  *       restarted without persistence): {@code BROKER_DATA_LOST}, count unknown, and it reads the new stream from
@@ -219,7 +219,6 @@ final class StreamReader {
         }
         String lastGenerated = text(r.get(1));
         long added = ((Number) r.get(2)).longValue();
-        String maxDeleted = text(r.get(3));
         long length = ((Number) r.get(4)).longValue();
         String first = text(r.get(5));
         long deleted = added - length;
@@ -229,17 +228,16 @@ final class StreamReader {
                         + added + " < " + position + "): it was recreated");
                 return;
             }
-            if (StreamId.compare(maxDeleted, lastId) > 0) {
-                if (position >= 0 && deleted <= position) {
-                    lost("entries after " + lastId + " were deleted but fewer than read were ever deleted: the stream was recreated");
-                    return;
-                }
+            // trimming deletes the oldest entries: "deleted" (entries added minus length) counts them; Redis 7.0
+            // leaves max-deleted-entry-id at 0-0 on trimming (only XDEL sets it), so the counts decide
+            boolean trimmedPastUs = position >= 0 ? deleted > position
+                    : deleted > 0 && !first.isEmpty() && StreamId.compare(first, lastId) > 0;
+            if (trimmedPastUs) {
                 long missed = position >= 0 ? deleted - position : SyncGap.UNKNOWN;
                 gap(SyncGap.of(SyncGap.Reason.RETENTION_EXCEEDED, missed, "the stream '" + adapter.streamName()
-                        + "' no longer holds the entries after " + lastId + " (trimmed up to " + maxDeleted
-                        + "; streamMaxLength/streamMaxAge too small for this pause)"), maxDeleted, deleted);
-                lastId = maxDeleted; // the entries read below all come after it
-                position = deleted;
+                        + "' no longer holds the entries after " + lastId + " (" + deleted + " trimmed, first kept "
+                        + first + "; streamMaxLength/streamMaxAge too small for this pause)"), lastId, deleted);
+                position = deleted; // the entries read below start at the first kept one
             } else if (position > deleted && (length == 0 || first.isEmpty() || StreamId.compare(first, lastId) > 0)) {
                 lost("the entries up to " + lastId + " are gone although none past them were trimmed: the stream was recreated");
                 return;
