@@ -376,6 +376,7 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if ((Object) connection == read) reader.connectionLost();
             if (isOurs(connection)) checkSoon();
         }
 

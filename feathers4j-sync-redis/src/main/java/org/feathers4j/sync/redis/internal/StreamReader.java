@@ -79,6 +79,7 @@ final class StreamReader {
     private final AtomicLong checks = new AtomicLong();
     private final AtomicLong readErrors = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong connectionLosses = new AtomicLong();
     private volatile boolean healthy;
     private volatile boolean positioned;
     // reader thread only
@@ -101,6 +102,14 @@ final class StreamReader {
 
     void start() {
         thread.start();
+    }
+
+    /**
+     * The reader connection dropped (Lettuce's event). An XREAD in flight may be sent again by Lettuce after the
+     * reconnect, possibly to a restarted, empty Redis: its reply is not trusted, the next read is a checked one.
+     */
+    void connectionLost() {
+        connectionLosses.incrementAndGet();
     }
 
     /** Whether the last command on the reader connection worked and the start position is known. */
@@ -258,9 +267,14 @@ final class StreamReader {
     }
 
     private void blockingRead(StatefulRedisConnection<byte[], byte[]> c, int count) throws Exception {
+        long losses = connectionLosses.get();
         RedisFuture<List<StreamMessage<byte[], byte[]>>> f = c.async().xread(
                 XReadArgs.Builder.block(BLOCK_MILLIS).count(count), XReadArgs.StreamOffset.from(stream, lastId));
         List<StreamMessage<byte[], byte[]>> messages = await(f, BLOCK_MILLIS + timeoutMillis);
+        if (connectionLosses.get() != losses) {
+            suspect = true; // read again from the same entry, checked against the stream Redis has now
+            return;
+        }
         if (messages == null) return;
         for (StreamMessage<byte[], byte[]> m : messages) {
             byte[] message = null;
