@@ -116,8 +116,11 @@ class RedisStreamsTest {
         Application b = app(streams(sharedRedis(), key, "killed").option("clientName", name));
         ready(a, b);
         Recorder atB = DeliveryCheck.record(b);
+        Map<Long, Long> arrivedAt = new java.util.concurrent.ConcurrentHashMap<>();
+        b.service("messages").on("created", (d, ctx) -> arrivedAt.put(((Number) ((Map<?, ?>) d).get("n")).longValue(), System.nanoTime()));
         Sender sender = DeliveryCheck.send(a, "a", 500);
         int killed = 0;
+        List<Long> backAfterMs = new ArrayList<>();
         RedisClient client = RedisClient.create(sharedRedis());
         try (StatefulRedisConnection<String, String> admin = client.connect()) {
             for (int round = 0; round < 3; round++) {
@@ -126,7 +129,12 @@ class RedisStreamsTest {
                     // the reader's connection: the one that runs XREAD or the check script
                     if (line.contains("name=" + name + " ") && (line.contains("cmd=xread") || line.contains("cmd=eval"))) {
                         String id = line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+                        long at = System.nanoTime();
                         killed += admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(id))).intValue();
+                        long next = sender.sent() + 2; // surely created after the kill
+                        // receiving again: the first event created after the kill has arrived
+                        atB.awaitLast("a", next, Duration.ofSeconds(10));
+                        backAfterMs.add(TimeUnit.NANOSECONDS.toMillis(arrivedAt.get(next) - at));
                     }
                 }
             }
@@ -136,8 +144,8 @@ class RedisStreamsTest {
         sleep(1000);
         long sent = sender.stop();
         atB.awaitLast("a", sent, Duration.ofSeconds(20));
-        System.out.printf("%n[streams client kill] killed the reader's connection %d times; %s; B counters %s%n",
-                killed, atB.describe("a", sent), b.sync().counters());
+        System.out.printf("%n[streams client kill] killed the reader's connection %d times; receiving again after %s ms; "
+                + "%s; B counters %s%n", killed, backAfterMs, atB.describe("a", sent), b.sync().counters());
         assertThat(killed).as("reader connections killed").isEqualTo(3);
         assertThat(b.sync().counters().get("streamReadErrors")).isGreaterThanOrEqualTo(1L);
         assertExact(atB, "a", sent);
