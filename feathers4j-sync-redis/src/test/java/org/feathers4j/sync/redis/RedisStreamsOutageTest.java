@@ -148,8 +148,8 @@ class RedisStreamsOutageTest {
         atB.awaitLast("a", sent, Duration.ofSeconds(30));
         sleep(500);
         System.out.printf("%n[streams outage %ds at %d/s] both CONNECTED %d ms after redis-server was back; %d created "
-                        + "before the kill%n  at B: %s, gaps %s%n  at A: %s%n  B counters %s%n", seconds, perSecond,
-                connectedMs, atKill, atB.describe("a", sent), atB.gaps(), atA.describe("a", sent), b.sync().counters());
+                        + "before the kill%n  at B: %s, gaps %s%n  at A: %s%n  A counters %s%n", seconds, perSecond,
+                connectedMs, atKill, atB.describe("a", sent), atB.gaps(), atA.describe("a", sent), a.sync().counters());
         for (Recorder r : List.of(atA, atB)) {
             // only events of the old stream can be lost: everything created once Redis was gone was buffered
             List<Long> got = r.received("a");

@@ -62,7 +62,11 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     private final StateListener stateListener = new StateListener();
     private volatile StatefulRedisConnection<byte[], byte[]> pub;
     private volatile StatefulRedisConnection<byte[], byte[]> read;
+    // connected as Lettuce's events tell (isOpen() stays true while Lettuce reconnects)
+    private volatile boolean pubUp;
+    private volatile boolean readUp;
     private volatile boolean released;
+    private boolean resending; // scheduler thread only
     private int failedAttempts; // reader thread only
     private int tlsStalls; // reader thread only
 
@@ -219,9 +223,11 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
             tlsStalls = 0;
             if (pub == null) {
                 pub = c;
+                pubUp = c.isOpen();
                 return null; // the reader's next: on the next turn
             }
             read = c;
+            readUp = c.isOpen();
             checkSoon();
             return c;
         } catch (Throwable e) {
@@ -269,14 +275,24 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
         StatefulRedisConnection<byte[], byte[]> p = pub;
         StatefulRedisConnection<byte[], byte[]> r = read;
         if (p == null || r == null) return;
-        boolean up = p.isOpen() && r.isOpen() && reader.healthy();
+        boolean up = pubUp && readUp && reader.healthy();
         if (up) {
-            publisher.resend(p); // before connected() flushes the buffer: publish order
+            if (resending) return;
+            if (publisher.waiting() > 0) {
+                // the failed XADDs first, and the buffer only once they went through: publish order in the stream
+                resending = true;
+                publisher.resend(p).whenComplete((v, e) -> tasks.run(() -> {
+                    resending = false;
+                    if (publisher.waiting() == 0) check();
+                    else tasks.schedule(this::check, 200); // refused again: not at once (each try counts)
+                }));
+                return;
+            }
             if (state() != SyncState.CONNECTED) connected();
         } else if (state() == SyncState.CONNECTED) {
             disconnected(new SyncException(RedisSyncAdapter.TYPE, Reason.UNREACHABLE, "redis connection lost to "
-                    + where + " (" + (p.isOpen() ? "" : "publish connection down, ")
-                    + (r.isOpen() ? "stream reader not reading" : "stream reader connection down") + ")"));
+                    + where + " (" + (pubUp ? "" : "publish connection down, ")
+                    + (readUp ? "stream reader not reading" : "stream reader connection down") + ")"));
         }
     }
 
@@ -333,6 +349,11 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
         return where;
     }
 
+    /** Whether the reader's connection is connected (Lettuce's events), not only open. */
+    boolean readerUp() {
+        return readUp;
+    }
+
     String streamName() {
         return keys.streamName();
     }
@@ -371,12 +392,18 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     private final class StateListener implements RedisConnectionStateListener {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if ((Object) connection == pub) pubUp = true;
+            if ((Object) connection == read) readUp = true;
             if (isOurs(connection)) checkSoon();
         }
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            if ((Object) connection == read) reader.connectionLost();
+            if ((Object) connection == pub) pubUp = false;
+            if ((Object) connection == read) {
+                readUp = false;
+                reader.connectionLost();
+            }
             if (isOurs(connection)) checkSoon();
         }
 

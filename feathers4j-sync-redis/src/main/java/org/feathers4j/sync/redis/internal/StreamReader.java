@@ -120,7 +120,7 @@ final class StreamReader {
     private void run() {
         while (!adapter.stopped()) {
             StatefulRedisConnection<byte[], byte[]> c = adapter.readerConnection();
-            if (c == null || !c.isOpen()) {
+            if (c == null || !c.isOpen() || !adapter.readerUp()) {
                 unhealthy();
                 if (!pause(POLL_MILLIS)) return;
                 continue;
