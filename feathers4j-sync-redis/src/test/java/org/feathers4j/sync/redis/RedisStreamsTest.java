@@ -109,6 +109,64 @@ class RedisStreamsTest {
     }
 
     @Test
+    void aSenderWhoseLinkIsCutLosesNothingAndKeepsItsOrder() throws Exception {
+        String key = key("streams-sender-cut");
+        try (TcpProxy proxy = new TcpProxy("127.0.0.1", RedisTestSupport.port())) {
+            proxy.open();
+            Application a = app(streams("redis://127.0.0.1:" + proxy.port(), key, "cut-sender"));
+            Application b = app(streams(sharedRedis(), key, "receiver"));
+            ready(a, b);
+            Recorder atB = DeliveryCheck.record(b);
+            Sender sender = DeliveryCheck.send(a, "a", 500);
+            for (int i = 0; i < 3; i++) {
+                sleep(1000);
+                proxy.shut();
+                sleep(3000);
+                proxy.open();
+            }
+            sleep(1000);
+            long sent = sender.stop();
+            atB.awaitLast("a", sent, Duration.ofSeconds(30));
+            System.out.printf("%n[streams sender cut 3 x 3s] %s; A counters %s%n", atB.describe("a", sent), a.sync().counters());
+            assertExact(atB, "a", sent);
+            assertThat(a.sync().counters().get("reconnects")).isGreaterThanOrEqualTo(3L);
+        }
+    }
+
+    @Test
+    void killingTheSendersConnectionsKeepsOrder() {
+        String key = key("streams-sender-kill");
+        String name = "f4j-streams-sender-kill-" + java.util.UUID.randomUUID();
+        Application a = app(streams(sharedRedis(), key, "killed-sender").option("clientName", name));
+        Application b = app(streams(sharedRedis(), key, "receiver"));
+        ready(a, b);
+        Recorder atB = DeliveryCheck.record(b);
+        Sender sender = DeliveryCheck.send(a, "a", 500);
+        long killed = 0;
+        RedisClient client = RedisClient.create(sharedRedis());
+        try (StatefulRedisConnection<String, String> admin = client.connect()) {
+            for (int round = 0; round < 5; round++) {
+                sleep(700);
+                for (String line : admin.sync().clientList().split("\n")) {
+                    if (line.contains("name=" + name + " ")) {
+                        String id = line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+                        killed += admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.id(Long.parseLong(id)));
+                    }
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+        sleep(1000);
+        long sent = sender.stop();
+        atB.awaitLast("a", sent, Duration.ofSeconds(20));
+        System.out.printf("%n[streams sender kill] killed %d connections of the sender; %s; A counters %s%n", killed,
+                atB.describe("a", sent), a.sync().counters());
+        assertThat(killed).as("connections killed").isGreaterThanOrEqualTo(10);
+        assertExact(atB, "a", sent);
+    }
+
+    @Test
     void killingTheReadersConnectionLosesNothing() {
         String key = key("streams-kill");
         String name = "f4j-streams-kill-" + java.util.UUID.randomUUID();
