@@ -299,7 +299,7 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     /** Every second: the cursor (if it moved) and the age trim. Scheduler thread. */
     private void upkeep() {
         if (stopped()) return;
-        StatefulRedisConnection<byte[], byte[]> p = pub;
+        StatefulRedisConnection<byte[], byte[]> p = pubUp ? pub : null; // not while Lettuce reconnects
         cursor.store(p, delivery.delivered(), false);
         publisher.trimByAge(p);
     }
