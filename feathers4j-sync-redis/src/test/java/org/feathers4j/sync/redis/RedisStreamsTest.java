@@ -301,6 +301,43 @@ class RedisStreamsTest {
     }
 
     @Test
+    void streamMaxAgeTrimsOldEntries() {
+        String key = key("streams-age");
+        Application a = app(streams(sharedRedis(), key, "aged").option("streamMaxAge", "1s"));
+        ready(a);
+        create(a, 1, 350); // 4 nodes of at most 100 entries: approximate trimming drops whole nodes
+        RedisClient client = RedisClient.create(sharedRedis());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            assertThat(c.sync().xlen("{" + key + "}:stream")).isEqualTo(350L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.sync().xlen("{" + key + "}:stream") < 350);
+            System.out.printf("%n[streams max age] 350 entries, streamMaxAge 1s: %d left; counters %s%n",
+                    c.sync().xlen("{" + key + "}:stream"), a.sync().counters());
+        } finally {
+            client.shutdown();
+        }
+        assertThat(a.sync().counters().get("streamTrims")).isPositive();
+    }
+
+    @Test
+    void aForeignEntryIsSkippedAndCounted() {
+        String key = key("streams-foreign");
+        Application a = app(streams(sharedRedis(), key, "sender"));
+        Application b = app(streams(sharedRedis(), key, "receiver"));
+        ready(a, b);
+        Recorder atB = DeliveryCheck.record(b);
+        RedisClient client = RedisClient.create(sharedRedis());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().xadd("{" + key + "}:stream", Map.of("other", "field"));
+        } finally {
+            client.shutdown();
+        }
+        create(a, 1, 1);
+        atB.awaitLast("a", 1, Duration.ofSeconds(10));
+        assertThat(b.sync().counters()).containsEntry("streamMalformed", 1L).containsEntry("streamEntriesRead", 2L);
+        assertThat(b.sync().state()).isEqualTo(SyncState.CONNECTED);
+    }
+
+    @Test
     void resumeLastIsRefusedInPubSubMode() {
         SyncOptions o = SyncOptions.uri(sharedRedis()).key(key("refuse")).instanceId("x").resume(SyncOptions.Resume.LAST);
         assertThatThrownBy(() -> RedisSync.adapter(o, RedisSyncConfig.from(o)))
