@@ -161,7 +161,7 @@ class RedisStreamsOutageTest {
             assertThat(r.gaps()).as(r.describe("a", sent)).isNotEmpty();
             assertThat(r.gaps().get(0).reason()).isEqualTo(SyncGap.Reason.BROKER_DATA_LOST);
             assertThat(r.gaps().get(0).missed()).isEqualTo(SyncGap.UNKNOWN);
-            assertThat(r.gaps().subList(1, r.gaps().size())).extracting(SyncGap::reason).containsOnly(SyncGap.Reason.SEQ_GAP);
+            assertThat(r.gaps().subList(1, r.gaps().size())).allMatch(g -> g.reason() == SyncGap.Reason.SEQ_GAP);
             assertThat(r.missedByGaps()).as(r.describe("a", sent)).isEqualTo(r.lost("a", sent));
         }
         assertThat(sender.failed()).isZero();
