@@ -338,6 +338,29 @@ class RedisStreamsTest {
     }
 
     @Test
+    void closeStopsEveryThreadTheAdapterStarted() {
+        java.util.Set<Thread> before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        Application a = app(streams(sharedRedis(), key("streams-threads"), "threads"));
+        ready(a);
+        a.service("messages").create(Map.of("n", 1)).join();
+        assertThat(newThreads(before, "feathers4j-redis-sync-")).hasSize(3); // scheduler, stream reader, delivery
+        long started = System.nanoTime();
+        a.sync().close().orTimeout(15, TimeUnit.SECONDS).join();
+        long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(newThreads(before, "feathers4j-redis-sync-")).isEmpty();
+            assertThat(newThreads(before, "lettuce-")).isEmpty();
+        });
+        System.out.printf("%n[streams close] close took %d ms%n", closeMs);
+        assertThat(closeMs).as("close (the reader blocks at most 500 ms per read)").isLessThan(5000);
+    }
+
+    private static List<String> newThreads(java.util.Set<Thread> before, String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !before.contains(t))
+                .map(Thread::getName).filter(n -> n.startsWith(prefix)).toList();
+    }
+
+    @Test
     void resumeLastIsRefusedInPubSubMode() {
         SyncOptions o = SyncOptions.uri(sharedRedis()).key(key("refuse")).instanceId("x").resume(SyncOptions.Resume.LAST);
         assertThatThrownBy(() -> RedisSync.adapter(o, RedisSyncConfig.from(o)))
