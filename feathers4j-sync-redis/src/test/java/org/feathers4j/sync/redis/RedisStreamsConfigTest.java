@@ -66,7 +66,12 @@ class RedisStreamsConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resume=LAST").hasMessageContaining("mode=streams");
         // streams mode takes it
         SyncOptions ok = SyncOptions.uri("redis://localhost?mode=streams").instanceId("a").resume(SyncOptions.Resume.LAST);
-        assertThat(RedisSync.adapter(ok, RedisSyncConfig.from(ok)).type()).isEqualTo("redis");
+        org.feathers4j.sync.spi.SyncAdapter adapter = RedisSync.adapter(ok, RedisSyncConfig.from(ok));
+        try {
+            assertThat(adapter.toString()).startsWith("RedisStreamsAdapter{");
+        } finally {
+            adapter.close().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join(); // its client and resources
+        }
     }
 
     @Test
