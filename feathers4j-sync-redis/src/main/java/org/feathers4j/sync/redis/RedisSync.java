@@ -7,7 +7,9 @@ import java.util.Set;
 import org.feathers4j.Plugin;
 import org.feathers4j.sync.Sync;
 import org.feathers4j.sync.SyncOptions;
+import org.feathers4j.sync.redis.internal.RedisStreamsAdapter;
 import org.feathers4j.sync.redis.internal.RedisSyncAdapter;
+import org.feathers4j.sync.spi.support.SyncAssert;
 import org.feathers4j.sync.spi.SyncAdapter;
 
 /**
@@ -150,6 +152,7 @@ public final class RedisSync {
      * @throws IllegalArgumentException if the URI is not a Redis URI
      */
     public static SyncAdapter adapter(SyncOptions options, RedisSyncConfig config) {
+        if (streams(options, config)) return RedisStreamsAdapter.fromUri(options.copy(), config);
         return RedisSyncAdapter.fromUri(options.copy(), config);
     }
 
@@ -163,6 +166,7 @@ public final class RedisSync {
      * @throws IllegalArgumentException if the URI is not a Redis URI
      */
     public static SyncAdapter adapter(RedisClient client, SyncOptions options, RedisSyncConfig config) {
+        if (streams(options, config)) return RedisStreamsAdapter.fromClient(client, options.copy(), config);
         return RedisSyncAdapter.fromClient(client, options.copy(), config);
     }
 
@@ -180,6 +184,24 @@ public final class RedisSync {
     public static SyncAdapter adapter(StatefulRedisConnection<byte[], byte[]> publish,
                                       StatefulRedisPubSubConnection<byte[], byte[]> subscribe, SyncOptions options,
                                       RedisSyncConfig config) {
+        if (streams(options, config)) {
+            throw new IllegalArgumentException("redis sync mode=streams opens its own connections (a pub/sub "
+                    + "connection cannot read a stream): use RedisSync.of(options) or RedisSync.with(client, options)");
+        }
         return RedisSyncAdapter.fromConnections(publish, subscribe, options.copy(), config);
+    }
+
+    /**
+     * Whether the settings select streams mode; refuses {@code resume=LAST} in pub/sub mode, which cannot resume.
+     */
+    private static boolean streams(SyncOptions options, RedisSyncConfig config) {
+        SyncAssert.notNull("config", config);
+        if (config.mode() == RedisSyncConfig.Mode.STREAMS) return true;
+        if (options.resume() == SyncOptions.Resume.LAST) {
+            throw new IllegalArgumentException("redis sync: resume=LAST needs a mode that keeps messages: pub/sub "
+                    + "mode (the default) delivers only what is published while subscribed; use mode=streams "
+                    + "(redis://host:6379?mode=streams) or resume=NEW");
+        }
+        return false;
     }
 }

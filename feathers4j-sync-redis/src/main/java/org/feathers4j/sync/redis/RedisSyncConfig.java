@@ -42,6 +42,26 @@ public final class RedisSyncConfig {
     public static final Duration DEFAULT_RESUBSCRIBE_WAIT = Duration.ofSeconds(3);
     /** The {@code CLIENT SETNAME} of both connections, unless the URI names the client: {@code feathers4j-sync}. */
     public static final String DEFAULT_CLIENT_NAME = "feathers4j-sync";
+    /** How events travel: {@link Mode#PUBSUB} (Redis pub/sub, what Node feathers-sync speaks). */
+    public static final Mode DEFAULT_MODE = Mode.PUBSUB;
+    /** Streams mode: the entries the stream keeps at least ({@code XADD … MAXLEN ~}): 100,000. */
+    public static final long DEFAULT_STREAM_MAX_LENGTH = 100_000;
+    /** Streams mode: how long the stream keeps entries besides the length limit ({@code XTRIM MINID ~}); zero: off. */
+    public static final Duration DEFAULT_STREAM_MAX_AGE = Duration.ZERO;
+
+    /** How the adapter moves events through Redis. */
+    public enum Mode {
+        /** PUBLISH/SUBSCRIBE: what is published reaches the instances subscribed at that instant (feathers-sync compatible). */
+        PUBSUB,
+        /**
+         * A Redis stream per key (XADD, blocking XREAD): each instance reads from its last delivered entry and resumes
+         * there after any reconnect, so nothing is lost or repeated while the stream keeps the entries. Java only.
+         */
+        STREAMS
+    }
+
+    /** The names of the URI query parameters the adapter reads itself and removes before Lettuce parses the URI. */
+    public static final java.util.Set<String> URI_PARAMETERS = java.util.Set.of("mode", "streamMaxLength", "streamMaxAge");
 
     private static final String TYPE = "redis";
 
@@ -52,6 +72,9 @@ public final class RedisSyncConfig {
     private final Duration healthCheckInterval;
     private final Duration resubscribeWait;
     private final String clientName;
+    private final Mode mode;
+    private final long streamMaxLength;
+    private final Duration streamMaxAge;
     private final Consumer<ClientOptions.Builder> clientOptions;
     private final ClientResources clientResources;
 
@@ -63,6 +86,9 @@ public final class RedisSyncConfig {
         this.healthCheckInterval = b.healthCheckInterval;
         this.resubscribeWait = b.resubscribeWait;
         this.clientName = b.clientName;
+        this.mode = b.mode;
+        this.streamMaxLength = b.streamMaxLength;
+        this.streamMaxAge = b.streamMaxAge;
         this.clientOptions = b.clientOptions;
         this.clientResources = b.clientResources;
     }
@@ -84,7 +110,9 @@ public final class RedisSyncConfig {
 
     /**
      * The defaults, overridden by the adapter options of {@code options} named like the settings
-     * ({@code option("connectTimeout", "2s")}), read with the common option grammar ({@link OptionReader}).
+     * ({@code option("connectTimeout", "2s")}), read with the common option grammar ({@link OptionReader}). The
+     * {@code mode}, {@code streamMaxLength} and {@code streamMaxAge} settings may also come from the URI's query
+     * ({@code redis://host:6379?mode=streams}); given both ways, they must agree.
      *
      * @throws IllegalArgumentException naming the option if one has the wrong type or value
      */
@@ -100,11 +128,59 @@ public final class RedisSyncConfig {
         b.healthCheckInterval(r.duration("healthCheckInterval", DEFAULT_HEALTH_CHECK_INTERVAL));
         b.resubscribeWait(r.duration("resubscribeWait", DEFAULT_RESUBSCRIBE_WAIT));
         b.clientName(r.string("clientName", DEFAULT_CLIENT_NAME));
+        java.util.Map<String, String> query = uriParameters(options.uri());
+        b.mode(parseMode(setting(r, query, "mode", DEFAULT_MODE.name())));
+        // the URI's values are text: read them with the same grammar as the adapter options
+        OptionReader merged = new OptionReader(TYPE, java.util.Map.of(
+                "streamMaxLength", setting(r, query, "streamMaxLength", DEFAULT_STREAM_MAX_LENGTH),
+                "streamMaxAge", setting(r, query, "streamMaxAge", DEFAULT_STREAM_MAX_AGE)));
+        b.streamMaxLength(merged.longValue("streamMaxLength", DEFAULT_STREAM_MAX_LENGTH));
+        b.streamMaxAge(merged.duration("streamMaxAge", DEFAULT_STREAM_MAX_AGE));
         b.clientResources(r.instance("clientResources", ClientResources.class, null));
         @SuppressWarnings("unchecked")
         Consumer<ClientOptions.Builder> customizer = r.instance("clientOptions", Consumer.class, null);
         b.clientOptions(customizer);
         return b.build();
+    }
+
+    /** An adapter option, else the URI query parameter of that name, else the default; both given: they must agree. */
+    private static Object setting(OptionReader r, java.util.Map<String, String> query, String name, Object fallback) {
+        Object option = r.raw(name);
+        String fromUri = query.get(name);
+        if (option != null && fromUri != null && !String.valueOf(option instanceof Mode m ? m.name() : option)
+                .equalsIgnoreCase(fromUri)) {
+            throw new IllegalArgumentException("redis sync option '" + name + "' is " + option + " but the uri says "
+                    + name + "=" + fromUri + ": give it once");
+        }
+        return option != null ? option : fromUri != null ? fromUri : fallback;
+    }
+
+    private static Mode parseMode(Object value) {
+        if (value instanceof Mode m) return m;
+        String v = String.valueOf(value).trim();
+        for (Mode m : Mode.values()) if (m.name().equalsIgnoreCase(v)) return m;
+        throw new IllegalArgumentException("redis sync option 'mode' must be pubsub or streams, got '" + v + "'");
+    }
+
+    /**
+     * The adapter's own query parameters of a Redis URI ({@link #URI_PARAMETERS}), by name; empty for {@code null}.
+     * Names are matched exactly (Lettuce's are case-sensitive too).
+     */
+    static java.util.Map<String, String> uriParameters(String uri) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (uri == null) return out;
+        int at = uri.lastIndexOf('@');
+        int q = uri.indexOf('?', Math.max(at, 0));
+        if (q < 0) return out;
+        int hash = uri.indexOf('#', q);
+        for (String pair : uri.substring(q + 1, hash < 0 ? uri.length() : hash).split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            if (URI_PARAMETERS.contains(name)) {
+                out.put(name, java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     /** Limit of one connection attempt (TCP, TLS, AUTH/HELLO). */
@@ -142,6 +218,21 @@ public final class RedisSyncConfig {
         return clientName;
     }
 
+    /** How events travel through Redis: pub/sub or a stream. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** Streams mode: the entries the stream keeps at least (approximate trimming at each XADD). */
+    public long streamMaxLength() {
+        return streamMaxLength;
+    }
+
+    /** Streams mode: how long the stream keeps entries besides the length limit; zero: no time limit. */
+    public Duration streamMaxAge() {
+        return streamMaxAge;
+    }
+
     /** The customizer of Lettuce's client options, or {@code null}. */
     public Consumer<ClientOptions.Builder> clientOptions() {
         return clientOptions;
@@ -158,13 +249,14 @@ public final class RedisSyncConfig {
                 && commandTimeout.equals(c.commandTimeout) && retryDelayMin.equals(c.retryDelayMin)
                 && retryDelayMax.equals(c.retryDelayMax) && healthCheckInterval.equals(c.healthCheckInterval)
                 && resubscribeWait.equals(c.resubscribeWait) && Objects.equals(clientName, c.clientName)
+                && mode == c.mode && streamMaxLength == c.streamMaxLength && streamMaxAge.equals(c.streamMaxAge)
                 && Objects.equals(clientOptions, c.clientOptions) && Objects.equals(clientResources, c.clientResources);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(connectTimeout, commandTimeout, retryDelayMin, retryDelayMax, healthCheckInterval,
-                resubscribeWait, clientName, clientOptions, clientResources);
+                resubscribeWait, clientName, mode, streamMaxLength, streamMaxAge, clientOptions, clientResources);
     }
 
     @Override
@@ -176,6 +268,9 @@ public final class RedisSyncConfig {
                 + ", healthCheckInterval=" + OptionReader.format(healthCheckInterval)
                 + ", resubscribeWait=" + OptionReader.format(resubscribeWait)
                 + ", clientName=" + clientName
+                + ", mode=" + mode.name().toLowerCase(java.util.Locale.ROOT)
+                + (mode == Mode.STREAMS ? ", streamMaxLength=" + streamMaxLength + ", streamMaxAge="
+                        + OptionReader.format(streamMaxAge) : "")
                 + ", clientOptions=" + (clientOptions == null ? "none" : "set")
                 + ", clientResources=" + (clientResources == null ? "own" : "given") + "}";
     }
@@ -190,6 +285,9 @@ public final class RedisSyncConfig {
         private Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
         private Duration resubscribeWait = DEFAULT_RESUBSCRIBE_WAIT;
         private String clientName = DEFAULT_CLIENT_NAME;
+        private Mode mode = DEFAULT_MODE;
+        private long streamMaxLength = DEFAULT_STREAM_MAX_LENGTH;
+        private Duration streamMaxAge = DEFAULT_STREAM_MAX_AGE;
         private Consumer<ClientOptions.Builder> clientOptions;
         private ClientResources clientResources;
 
@@ -204,6 +302,9 @@ public final class RedisSyncConfig {
             healthCheckInterval = c.healthCheckInterval;
             resubscribeWait = c.resubscribeWait;
             clientName = c.clientName;
+            mode = c.mode;
+            streamMaxLength = c.streamMaxLength;
+            streamMaxAge = c.streamMaxAge;
             clientOptions = c.clientOptions;
             clientResources = c.clientResources;
         }
@@ -253,6 +354,28 @@ public final class RedisSyncConfig {
         /** Sets the client name of both connections; {@code null} or blank: none (default {@link #DEFAULT_CLIENT_NAME}). */
         public Builder clientName(String name) {
             clientName = name == null || name.isBlank() ? null : name;
+            return this;
+        }
+
+        /** Sets how events travel through Redis (default {@link #DEFAULT_MODE}); see the module README. */
+        public Builder mode(Mode m) {
+            mode = SyncAssert.notNull("mode", m);
+            return this;
+        }
+
+        /** Sets the entries a stream keeps at least, &gt;= 1 (default {@link #DEFAULT_STREAM_MAX_LENGTH}). Streams mode. */
+        public Builder streamMaxLength(long entries) {
+            SyncAssert.isTrue(entries >= 1, () -> "streamMaxLength must be >= 1, got " + entries);
+            streamMaxLength = entries;
+            return this;
+        }
+
+        /**
+         * Sets how long a stream keeps entries besides the length limit, &gt;= 0; zero: no time limit (default
+         * {@link #DEFAULT_STREAM_MAX_AGE}). Streams mode.
+         */
+        public Builder streamMaxAge(Duration age) {
+            streamMaxAge = SyncAssert.nonNegative("streamMaxAge", age);
             return this;
         }
 

@@ -132,6 +132,25 @@ final class RedisTestSupport {
         }
     }
 
+    /** The shared Redis's port. */
+    static int port() {
+        return io.lettuce.core.RedisURI.create(sharedRedis()).getPort();
+    }
+
+    /** Deletes the stream and cursor keys of these sync keys on the shared Redis (streams mode tests). */
+    static void deleteStreamKeys(java.util.Collection<String> syncKeys) {
+        if (syncKeys.isEmpty()) return;
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(REDIS_URI);
+        try (var c = client.connect()) {
+            for (String k : syncKeys) {
+                List<String> names = new ArrayList<>(c.sync().keys("{" + k + "}:*"));
+                if (!names.isEmpty()) c.sync().del(names.toArray(String[]::new));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

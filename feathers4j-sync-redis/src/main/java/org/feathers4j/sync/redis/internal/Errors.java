@@ -92,4 +92,13 @@ final class Errors {
         }
         return false;
     }
+
+    /** Whether Redis refused the command because the key holds another type (the stream key is taken). */
+    static boolean isWrongType(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.startsWith("WRONGTYPE")) return true;
+        }
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisURI;
 import java.util.Locale;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.redis.RedisSync;
+import org.feathers4j.sync.redis.RedisSyncConfig;
 
 /** Turns sync URIs into Lettuce {@link RedisURI}s; accepts the {@code +} spellings of the Sentinel schemes. */
 final class RedisUris {
@@ -30,12 +31,34 @@ final class RedisUris {
         }
         String lettuceScheme = scheme.replace('+', '-');
         try {
-            return RedisURI.create(lettuceScheme + escapeUserInfo(u.substring(colon)));
+            return RedisURI.create(lettuceScheme + escapeUserInfo(withoutOwnParameters(u.substring(colon))));
         } catch (RuntimeException e) {
             // neither Lettuce's message nor the exception as cause: they echo parts of the URI, the password's too
             throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' is not a valid Redis URI ("
                     + e.getClass().getSimpleName() + "); check the host, port, database and sentinel master", null);
         }
+    }
+
+    /**
+     * Removes the query parameters the adapter reads itself ({@link RedisSyncConfig#URI_PARAMETERS}, e.g.
+     * {@code mode=streams}): Lettuce would ignore them silently today, and might give them a meaning of its own
+     * tomorrow. The query starts at the first {@code ?} after the user info.
+     */
+    static String withoutOwnParameters(String afterScheme) {
+        int at = afterScheme.lastIndexOf('@');
+        int q = afterScheme.indexOf('?', Math.max(at, 0));
+        if (q < 0) return afterScheme;
+        int hash = afterScheme.indexOf('#', q);
+        String query = afterScheme.substring(q + 1, hash < 0 ? afterScheme.length() : hash);
+        StringBuilder kept = new StringBuilder();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            if (RedisSyncConfig.URI_PARAMETERS.contains(eq < 0 ? pair : pair.substring(0, eq))) continue;
+            kept.append(kept.length() == 0 ? "" : "&").append(pair);
+        }
+        return afterScheme.substring(0, q) + (kept.length() == 0 ? "" : "?" + kept)
+                + (hash < 0 ? "" : afterScheme.substring(hash));
     }
 
     /**
