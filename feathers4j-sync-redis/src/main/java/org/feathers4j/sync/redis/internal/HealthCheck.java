@@ -35,7 +35,6 @@ final class HealthCheck {
     private volatile long expectedSubscribers;
     private volatile boolean numsubInFlight;
     private long peerWaitStart; // scheduler thread only
-    private int ticks; // scheduler thread only
 
     HealthCheck(RedisSyncAdapter adapter, Tasks tasks, Connector connector, Subscriber subscriber, Publisher publisher,
                 byte[] channel, long resubscribeWaitMillis) {
@@ -62,7 +61,7 @@ final class HealthCheck {
         if (pubOpen && subOpen && subscribed) {
             if (adapter.state() == SyncState.CONNECTED) {
                 publisher.resend(p);
-                if (++ticks % 4 == 0) pollSubscribers(null);
+                pollSubscribers(null); // every tick: a peer that joined just before an outage is waited for too
             } else {
                 awaitPeersThenConnect();
             }
