@@ -93,6 +93,18 @@ final class Errors {
         return false;
     }
 
+    /**
+     * Whether the command was refused before it was written (no connection: the adapter's own check, or Lettuce
+     * rejecting commands while disconnected), so it never reached Redis. Such a refusal must not use up one of a
+     * message's send attempts: while a link is down, the re-sends of every health check are refused so, and ten
+     * of them dropped a message that Redis had never seen.
+     */
+    static boolean isRefusedUnsent(Throwable e) {
+        Throwable t = SyncFailures.unwrap(e);
+        if (t instanceof SyncException s) return s.reason() == Reason.UNREACHABLE;
+        return t instanceof RedisException && t.getMessage() != null && t.getMessage().startsWith("Currently not connected");
+    }
+
     /** Whether Redis refused the command because the key holds another type (the stream key is taken). */
     static boolean isWrongType(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -91,7 +91,7 @@ final class Publisher {
         }
         List<Outgoing> overflow = new ArrayList<>();
         synchronized (retries) {
-            retries.put(o.order(), o.next());
+            retries.put(o.order(), Errors.isRefusedUnsent(e) ? o : o.next()); // never sent: not an attempt
             int max = Math.max(1, bufferSize);
             while (retries.size() > max) overflow.add(retries.pollFirstEntry().getValue());
         }

@@ -107,7 +107,7 @@ final class StreamPublisher {
                 && !Errors.isWrongType(e) && Errors.isConnectionProblem(e) && o.attempt() < MAX_SEND_ATTEMPTS;
         if (retry) {
             synchronized (retries) {
-                hold(o.next());
+                hold(Errors.isRefusedUnsent(e) ? o : o.next()); // never sent: not an attempt
             }
             tasks.run(() -> adapter.down(error));
             return;

@@ -35,6 +35,18 @@ class ErrorsTest {
     }
 
     @Test
+    void onlyCommandsThatNeverLeftCountAsRefusedUnsent() {
+        // Lettuce's refusal while disconnected, and the adapter's own check: Redis never saw the command
+        assertThat(Errors.isRefusedUnsent(new RedisException("Currently not connected. Commands are rejected."))).isTrue();
+        assertThat(Errors.isRefusedUnsent(new CompletionException(new RedisException("Currently not connected. Commands are rejected."))))
+                .isTrue();
+        assertThat(Errors.isRefusedUnsent(new SyncException("redis", Reason.UNREACHABLE, "redis sync: not connected"))).isTrue();
+        // written, then the link dropped or the reply did not come: Redis may have it, so it is an attempt
+        assertThat(Errors.isRefusedUnsent(new RedisException("Connection closed"))).isFalse();
+        assertThat(Errors.isRefusedUnsent(new RedisCommandTimeoutException("Command timed out after 10 second(s)"))).isFalse();
+    }
+
+    @Test
     void lostConnectionsAndTimeoutsAreRetried() {
         assertThat(Errors.reason(connecting(new ConnectException("Connection refused")))).isEqualTo(Reason.UNREACHABLE);
         assertThat(Errors.reason(new RedisException("Connection closed"))).isEqualTo(Reason.UNREACHABLE);
