@@ -2,7 +2,6 @@ package org.feathers4j.sync.kafka.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncException.Reason;
 import org.feathers4j.sync.SyncGap;
@@ -43,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * the producer already holds and retries (for up to {@code deliveryTimeout}).
  *
  * <p>Threads: start, retries and the health check on one daemon worker thread; reading and
- * delivering on the reader thread; the producer's callbacks on its I/O thread.
+ * delivering on the reader thread; handing records to the producer on the publisher thread
+ * ({@link RecordSender}); the producer's callbacks on its I/O thread.
  */
 public final class KafkaSyncAdapter extends AbstractSyncAdapter {
 
@@ -54,12 +52,10 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
     private final String where;
     private final ClientProperties clients;
     private final TopicSetup setup;
-    private final byte[] recordKey;
     private final TopicReader reader;
     private final ScheduledThreadPoolExecutor worker;
-    private final ArrayDeque<Long> unacked = new ArrayDeque<>(); // send times (nanoTime) of publishes not acknowledged yet
+    private final RecordSender sender;
     private final AtomicLong connectAttempts = new AtomicLong();
-    private final AtomicLong acked = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong readerErrors = new AtomicLong();
     private final AtomicLong syncGaps = new AtomicLong();
@@ -83,7 +79,9 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
         this.where = String.join(",", servers);
         this.clients = new ClientProperties(servers, config, options.instanceId());
         this.setup = new TopicSetup(config, options.key());
-        this.recordKey = options.instanceId().getBytes(StandardCharsets.UTF_8);
+        // every message of this instance in one partition, in publish order
+        this.sender = new RecordSender(() -> producer, setup.name(), options.instanceId().getBytes(StandardCharsets.UTF_8),
+                this::sendFailed);
         String group = options.instanceIdFixed() ? config.groupPrefix() + options.instanceId() : null;
         this.reader = new TopicReader(this, clients.consumer(group), setup.name(),
                 options.resume() == SyncOptions.Resume.LAST, group != null, config);
@@ -189,11 +187,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
 
     private void healthCheck() {
         if (isClosed()) return;
-        long oldest;
-        synchronized (unacked) {
-            Long t = unacked.peekFirst();
-            oldest = t == null ? 0 : System.nanoTime() - t;
-        }
+        long oldest = sender.oldestUnackedNanos();
         boolean producerOk = oldest <= config.ackTimeout().toNanos();
         boolean readerOk = reader.opened() && reader.linked();
         String cause = !reader.opened() ? null
@@ -258,40 +252,12 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
 
     @Override
     protected CompletableFuture<Void> send(byte[] message) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        KafkaProducer<byte[], byte[]> p = producer;
-        Long sentAt = System.nanoTime();
-        synchronized (unacked) {
-            unacked.addLast(sentAt);
-        }
-        try {
-            p.send(new ProducerRecord<>(setup.name(), recordKey, message), (metadata, e) -> {
-                synchronized (unacked) {
-                    unacked.pollFirst();
-                }
-                if (e == null) {
-                    acked.incrementAndGet();
-                    done.complete(null);
-                } else {
-                    sendFailed(e, done);
-                }
-            });
-        } catch (KafkaException e) {
-            synchronized (unacked) {
-                unacked.removeLastOccurrence(sentAt);
-            }
-            sendFailed(e, done);
-        }
-        return done;
+        return sender.publish(message);
     }
 
-    private void sendFailed(Exception e, CompletableFuture<Void> done) {
+    private void sendFailed(Exception e) {
         long n = sendFailures.incrementAndGet();
-        Reason reason = KafkaFailures.reason(e);
-        SyncException failure = KafkaFailures.of(reason == Reason.INTERNAL ? Reason.PROTOCOL : reason,
-                "kafka sync: publishing to topic " + setup.name() + " failed: " + KafkaFailures.detail(e), e);
         if (n <= 10 || n % 1000 == 0) LOG.error("kafka sync: a publish failed ({} so far): {}", n, KafkaFailures.detail(e));
-        done.completeExceptionally(failure);
     }
 
     // ---- close ---------------------------------------------------------------------------
@@ -303,6 +269,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
 
     private void shutDown() {
         reader.stop(Duration.ofSeconds(5)); // stores the offsets first
+        sender.close(Duration.ofSeconds(3));
         KafkaProducer<byte[], byte[]> p = producer;
         if (p != null) {
             try {
@@ -318,11 +285,10 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
     public Map<String, Long> counters() {
         Map<String, Long> m = super.counters();
         m.put("connectAttempts", connectAttempts.get());
-        m.put("publishAcked", acked.get());
+        m.put("publishAcked", sender.acked());
         m.put("publishFailed", sendFailures.get());
-        synchronized (unacked) {
-            m.put("publishUnacked", (long) unacked.size());
-        }
+        m.put("publishUnacked", (long) sender.unacked());
+        m.put("publishOfferedAgain", sender.offeredAgain());
         m.put("partitions", (long) Math.max(partitions, reader.partitions()));
         m.put("recordsDelivered", reader.delivered());
         m.put("recordsEmpty", reader.emptyRecords());
