@@ -186,7 +186,8 @@ final class TopicReader implements Runnable {
                     LOG.info("kafka sync: no stored offsets for this instance on {} of {} partition(s) of {}; starting there with "
                             + "new messages", atEnd.size(), tps.size(), topic);
                 }
-                c.seekToEnd(atEnd);
+                // an empty collection would mean every assigned partition
+                if (!atEnd.isEmpty()) c.seekToEnd(atEnd);
                 // look the positions up now, so that what is published after ready is read
                 long behind = 0;
                 for (TopicPartition tp : tps) {
@@ -196,7 +197,7 @@ final class TopicReader implements Runnable {
                     if (o != null) behind += Math.max(0, c.endOffsets(List.of(tp), timeout).getOrDefault(tp, pos) - pos);
                 }
                 committed = new HashMap<>(next);
-                if (resumeLast && !stored.isEmpty()) {
+                if (resumeLast && atEnd.size() < tps.size()) {
                     LOG.info("kafka sync: resuming topic {} at the stored offsets {} (resume=LAST; {} record(s) since)", topic, next, behind);
                 }
                 lastRecordNanos = System.nanoTime();
