@@ -98,6 +98,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
 
     @Override
     protected void doStart() {
+        sender.start();
         schedule(this::connectAttempt, 0);
     }
 

@@ -53,6 +53,10 @@ final class RecordSender {
         this.key = key;
         this.failure = failure;
         this.thread = DaemonThreads.factory(KafkaFailures.TYPE, "publisher").newThread(this::run);
+    }
+
+    /** Starts the publisher thread (once the adapter starts). */
+    void start() {
         thread.start();
     }
 
