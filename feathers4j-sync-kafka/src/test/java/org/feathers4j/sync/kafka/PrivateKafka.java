@@ -45,6 +45,8 @@ final class PrivateKafka implements AutoCloseable {
     private final Path root;
     private final String voters;
     private final Process[] processes;
+    private final int[] saslPorts;
+    private final List<String> extra = new ArrayList<>();
 
     /**
      * {@code n} nodes (1 or 3); with {@code proxied}, node i also has a PROXIED listener reached
@@ -70,11 +72,40 @@ final class PrivateKafka implements AutoCloseable {
         }
         voters = IntStream.range(0, n).mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
         processes = new Process[n];
+        saslPorts = new int[n];
         try {
             root = Files.createTempDirectory("feathers4j-kafka-");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A single node that also has a SASL/PLAIN listener ({@link #saslUri}) with these users (name to
+     * password) and the standard authorizer: the {@code superUser} may do anything, every other user
+     * only what an ACL allows (none are made). Call before {@link #startAll()}.
+     */
+    PrivateKafka withSaslAndAcls(java.util.Map<String, String> users, String superUser) {
+        if (ports.length != 1 || proxies != null) throw new IllegalStateException("SASL: one node without proxy only");
+        saslPorts[0] = SyncTestApps.freePort();
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append("\""));
+        jaas.append(';');
+        extra.add("listeners=PLAINTEXT://127.0.0.1:" + ports[0] + ",SASL_PLAINTEXT://127.0.0.1:" + saslPorts[0]
+                + ",CONTROLLER://127.0.0.1:" + controllerPorts[0]);
+        extra.add("advertised.listeners=PLAINTEXT://127.0.0.1:" + ports[0] + ",SASL_PLAINTEXT://127.0.0.1:" + saslPorts[0]);
+        extra.add("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        extra.add("sasl.enabled.mechanisms=PLAIN");
+        extra.add("listener.name.sasl_plaintext.plain.sasl.jaas.config=" + jaas);
+        extra.add("authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // the plain and controller listeners (the node itself, the test's admin) are ANONYMOUS
+        extra.add("super.users=User:ANONYMOUS;User:" + superUser);
+        return this;
+    }
+
+    /** {@code kafka://user:password@127.0.0.1:<sasl port>} (after {@link #withSaslAndAcls}). */
+    String saslUri(String user, String password) {
+        return "kafka://" + user + ":" + password + "@127.0.0.1:" + saslPorts[0];
     }
 
     /** Starts every node and waits until each accepts connections. */
@@ -124,6 +155,7 @@ final class PrivateKafka implements AutoCloseable {
         Path dir = root.resolve("node" + (i + 1));
         List<String> cmd = new ArrayList<>(List.of("bash", script(), "run", dir.toString(), String.valueOf(i + 1),
                 String.valueOf(ports[i]), String.valueOf(controllerPorts[i]), voters));
+        cmd.addAll(extra);
         if (proxies != null) {
             cmd.add("listeners=PLAINTEXT://127.0.0.1:" + ports[i] + ",PROXIED://127.0.0.1:" + proxiedPorts[i]
                     + ",CONTROLLER://127.0.0.1:" + controllerPorts[i]);
