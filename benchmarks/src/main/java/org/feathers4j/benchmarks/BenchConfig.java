@@ -10,7 +10,7 @@ import java.util.List;
  * @param name   e.g. {@code feathers4j-redis}
  * @param family {@code feathers4j}, {@code feathers4j batch} (option {@code batch} on), {@code feathers4j durable}
  *               (Redis Streams, NATS JetStream) and {@code feathers4j durable batch}, {@code feathers-sync}, {@code raw Java} or {@code raw Node}
- * @param broker {@code redis}, {@code amqp}, {@code nats}, ...
+ * @param broker {@code redis}, {@code amqp}, {@code nats}, {@code kafka}, ...
  * @param node   whether the instances are Node processes
  * @param mode   the instance's mode argument: {@code sync}, {@code sync-batch} or {@code raw-<broker>}
  */
@@ -40,6 +40,10 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
             out.add(new BenchConfig("raw-java-" + b, RAW_JAVA, b, false, "raw-" + b));
             out.add(new BenchConfig("raw-node-" + b, RAW_NODE, b, true, "raw-" + b));
         }
+        // Kafka: durable only, no Node feathers-sync adapter; the raw baseline is kafka-clients with the same producer settings
+        out.add(new BenchConfig("feathers4j-kafka", F4J, "kafka", false, "sync"));
+        out.add(new BenchConfig("feathers4j-batch-kafka", F4J_BATCH, "kafka", false, "sync-batch"));
+        out.add(new BenchConfig("raw-java-kafka", RAW_JAVA, "kafka", false, "raw-kafka"));
         out.add(new BenchConfig("feathers4j-mongodb", F4J, "mongodb", false, "sync"));
         return out;
     }

@@ -27,6 +27,7 @@ final class Brokers {
             case "amqp" -> env("FEATHERS4J_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
             case "nats" -> env("FEATHERS4J_NATS_URI", "nats://127.0.0.1:4222");
             case "mongodb" -> env("FEATHERS4J_MONGODB_URI", "mongodb://127.0.0.1:27017/feathers4j_bench");
+            case "kafka" -> env("FEATHERS4J_KAFKA_URI", "kafka://127.0.0.1:9092");
             default -> throw new IllegalArgumentException("unknown broker " + broker);
         };
     }
@@ -43,6 +44,7 @@ final class Brokers {
             case "redis" -> 6379;
             case "amqp" -> 5672;
             case "nats" -> 4222;
+            case "kafka" -> 9092;
             default -> 27017;
         };
         try (Socket s = new Socket()) {
@@ -80,6 +82,14 @@ final class Brokers {
                     try (io.nats.client.Connection nc = Nats.connect(new Options.Builder().server(uri(broker))
                             .connectionTimeout(Duration.ofSeconds(3)).build())) {
                         return "NATS " + nc.getServerInfo().getVersion();
+                    }
+                }
+                case "kafka" -> {
+                    try (org.apache.kafka.clients.admin.Admin admin = kafkaAdmin()) {
+                        var f = admin.describeFeatures().featureMetadata().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        var mv = f.finalizedFeatures().get("metadata.version");
+                        return "Kafka (KRaft, metadata.version level " + (mv == null ? "?" : mv.maxVersionLevel()) + "; client "
+                                + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ")";
                     }
                 }
                 default -> {
@@ -123,6 +133,18 @@ final class Brokers {
                         }
                     }
                 }
+                case "kafka" -> {
+                    try (org.apache.kafka.clients.admin.Admin admin = kafkaAdmin()) {
+                        // the adapter's topic and the raw driver's; a missing one is reported per topic and ignored
+                        admin.deleteTopics(java.util.List.of("feathers4j-sync." + key, key)).topicNameValues().values().forEach(f -> {
+                            try {
+                                f.get(15, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (Exception missing) {
+                                // not made by this configuration
+                            }
+                        });
+                    }
+                }
                 default -> { }
             }
         } catch (Exception e) {
@@ -130,9 +152,17 @@ final class Brokers {
         }
     }
 
+    private static org.apache.kafka.clients.admin.Admin kafkaAdmin() {
+        String u = uri("kafka");
+        String hosts = u.substring(u.indexOf("://") + 3);
+        if (hosts.contains("?")) hosts = hosts.substring(0, hosts.indexOf('?'));
+        return org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", hosts, "default.api.timeout.ms", 15_000,
+                "request.timeout.ms", 10_000));
+    }
+
     /**
      * utime+stime of the broker's server processes on this machine, found by {@code /proc/<pid>/comm}
-     * (redis-server, RabbitMQ's beam.smp, nats-server, mongod), or -1 when none is found (e.g. a
+     * (redis-server, RabbitMQ's beam.smp, nats-server, mongod, a java process running kafka.Kafka), or -1 when none is found (e.g. a
      * remote broker).
      */
     static long cpuTicks(String broker) {
@@ -141,6 +171,7 @@ final class Brokers {
             case "amqp" -> "beam.smp";
             case "nats" -> "nats-server";
             case "mongodb" -> "mongod";
+            case "kafka" -> "java"; // and kafka.Kafka on its command line, below
             default -> null;
         };
         if (needle == null) return -1;
@@ -156,6 +187,7 @@ final class Brokers {
                     continue; // gone
                 }
                 if (!comm.equals(needle)) continue;
+                if (broker.equals("kafka") && !isKafkaBroker(dir)) continue;
                 long t = ProcStats.sample(Long.parseLong(dir.getFileName().toString())).cpuTicks();
                 if (t >= 0) {
                     total += t;
@@ -166,6 +198,15 @@ final class Brokers {
             return -1;
         }
         return found ? total : -1;
+    }
+
+    private static boolean isKafkaBroker(java.nio.file.Path proc) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("kafka.Kafka");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     static String redacted(String broker) {
