@@ -1,6 +1,6 @@
 package org.feathers4j.sync.redis.internal;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -50,7 +50,7 @@ final class HealthCheck {
     /** Checks the connections and the subscription and reports the state. Scheduler thread. */
     void check() {
         if (adapter.stopped()) return;
-        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulConnection<byte[], byte[]> p = connector.publish();
         StatefulRedisPubSubConnection<byte[], byte[]> s = connector.subscribe();
         if (p == null || s == null) return; // the first connection is still being made
         boolean subOpen = s.isOpen();
@@ -73,7 +73,7 @@ final class HealthCheck {
     }
 
     private boolean isUp() {
-        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulConnection<byte[], byte[]> p = connector.publish();
         StatefulRedisPubSubConnection<byte[], byte[]> s = connector.subscribe();
         return p != null && s != null && p.isOpen() && s.isOpen() && subscriber.isSubscribed() && !adapter.stopped();
     }
@@ -114,11 +114,17 @@ final class HealthCheck {
 
     /** Asks Redis how many subscribers the channel has; remembers it while connected, or hands it on. */
     private void pollSubscribers(LongConsumer then) {
-        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulConnection<byte[], byte[]> p = connector.publish();
         if (p == null || numsubInFlight) return;
         numsubInFlight = true;
         try {
-            p.async().pubsubNumsub(channel).whenComplete((m, e) -> {
+            var counted = Commands.subscribers(p, channel);
+            if (counted == null) { // a cluster: no node counts them all; not waited for
+                numsubInFlight = false;
+                if (then != null) then.accept(Long.MAX_VALUE);
+                return;
+            }
+            counted.whenComplete((m, e) -> {
                 numsubInFlight = false;
                 if (e != null && SyncFailures.isUnrecoverable(e)) tasks.run(() -> adapter.unexpectedError("PUBSUB NUMSUB", e));
                 if (e != null || m == null) return;

@@ -1,6 +1,6 @@
 package org.feathers4j.sync.redis.internal;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PUBLISH on the publish connection, and the retries of the ones that failed with the connection (timeout,
+ * PUBLISH (SPUBLISH in sharded mode, routed to the slot's master) on the publish connection, and the retries of the ones that failed with the connection (timeout,
  * "connection closed"): they wait here, in the order they were first sent, and are sent again before the buffer is flushed once the
  * connection is back, at most {@value #MAX_SEND_ATTEMPTS} times each. A message may thus reach Redis twice;
  * receivers drop the copy by (origin, seq).
@@ -27,6 +27,7 @@ final class Publisher {
     private final Tasks tasks;
     private final byte[] channel;
     private final int bufferSize;
+    private final boolean sharded;
     // by first-send order, not by when they failed: commands rejected at once (not connected) fail before the ones
     // that were in flight when the link dropped, yet were sent after them; sent again out of order, the receivers
     // would see a seq gap (reported as missed) that closes later
@@ -40,7 +41,8 @@ final class Publisher {
         }
     }
 
-    Publisher(RedisSyncAdapter adapter, Tasks tasks, byte[] channel, int bufferSize) {
+    Publisher(RedisSyncAdapter adapter, Tasks tasks, byte[] channel, int bufferSize, boolean sharded) {
+        this.sharded = sharded;
         this.adapter = adapter;
         this.tasks = tasks;
         this.channel = channel;
@@ -48,19 +50,20 @@ final class Publisher {
     }
 
     /** Publishes one message; the future completes when Redis took it, possibly after retries. */
-    CompletableFuture<Void> send(StatefulRedisConnection<byte[], byte[]> connection, byte[] message) {
+    CompletableFuture<Void> send(StatefulConnection<byte[], byte[]> connection, byte[] message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         attempt(connection, new Outgoing(sends.incrementAndGet(), message, done, 1));
         return done;
     }
 
-    private void attempt(StatefulRedisConnection<byte[], byte[]> c, Outgoing o) {
+    private void attempt(StatefulConnection<byte[], byte[]> c, Outgoing o) {
         if (c == null) {
             onError(o, new SyncException(RedisSyncAdapter.TYPE, Reason.UNREACHABLE, "redis sync: not connected"));
             return;
         }
         try {
-            c.async().publish(channel, o.message()).whenComplete((n, e) -> {
+            var commands = Commands.of(c);
+            (sharded ? commands.spublish(channel, o.message()) : commands.publish(channel, o.message())).whenComplete((n, e) -> {
                 if (e == null) o.done().complete(null);
                 else onError(o, SyncFailures.unwrap(e));
             });
@@ -104,7 +107,7 @@ final class Publisher {
     }
 
     /** Sends the messages whose PUBLISH failed, in order, before the buffer is flushed. Scheduler thread. */
-    void resend(StatefulRedisConnection<byte[], byte[]> connection) {
+    void resend(StatefulConnection<byte[], byte[]> connection) {
         List<Outgoing> again;
         synchronized (retries) {
             if (retries.isEmpty()) return;
