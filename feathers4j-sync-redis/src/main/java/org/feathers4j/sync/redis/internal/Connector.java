@@ -117,7 +117,7 @@ final class Connector {
 
     private void openNext() {
         if (pub == null) {
-            open("publish", endpoint.connect(), c -> {
+            open("publish", endpoint.connect(subscriber.channel()), c -> {
                 pub = c;
                 connectStep();
             });

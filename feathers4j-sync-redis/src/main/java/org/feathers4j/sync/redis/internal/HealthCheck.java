@@ -24,6 +24,8 @@ final class HealthCheck {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
     /** While waiting for the peers after an outage, how often {@code PUBSUB NUMSUB} is asked again. */
     static final long PEER_POLL_MILLIS = 20;
+    /** On a cluster, how soon messages whose re-send was refused again are sent again. */
+    static final long RESEND_AGAIN_MILLIS = 100;
 
     private final RedisSyncAdapter adapter;
     private final Tasks tasks;
@@ -35,6 +37,7 @@ final class HealthCheck {
     private volatile long expectedSubscribers;
     private volatile boolean numsubInFlight;
     private long peerWaitStart; // scheduler thread only
+    private boolean resending; // scheduler thread only
 
     HealthCheck(RedisSyncAdapter adapter, Tasks tasks, Connector connector, Subscriber subscriber, Publisher publisher,
                 byte[] channel, long resubscribeWaitMillis) {
@@ -108,6 +111,16 @@ final class HealthCheck {
 
     private void goConnected() {
         peerWaitStart = 0;
+        if (publisher.resendsFirst() && publisher.waiting() > 0) {
+            if (resending) return;
+            resending = true;
+            publisher.resend(connector.publish()).whenComplete((v, e) -> tasks.run(() -> {
+                resending = false;
+                if (publisher.waiting() == 0) check();
+                else tasks.schedule(this::check, RESEND_AGAIN_MILLIS); // refused again: not in a tight loop
+            }));
+            return;
+        }
         publisher.resend(connector.publish());
         adapter.up();
     }

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +20,11 @@ sealed interface RedisEndpoint {
     /** The client, for its connection events and its shutdown. */
     AbstractRedisClient client();
 
-    /** Opens a command connection. */
-    CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connect();
+    /**
+     * Opens a command connection; on a cluster, also the node connection to the master of {@code key}'s slot
+     * (see {@link Cluster}).
+     */
+    CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connect(byte[] key);
 
     /** Opens a pub/sub connection. */
     CompletableFuture<? extends StatefulRedisPubSubConnection<byte[], byte[]>> connectPubSub();
@@ -36,7 +40,7 @@ sealed interface RedisEndpoint {
     /** One Redis, or a Sentinel-managed master. */
     record Single(RedisClient client, RedisURI uri) implements RedisEndpoint {
         @Override
-        public CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connect() {
+        public CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connect(byte[] key) {
             return client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
         }
 
@@ -58,6 +62,10 @@ sealed interface RedisEndpoint {
      * commands of the open connections for a moment (measured with Lettuce 7.7).
      */
     final class Cluster implements RedisEndpoint {
+        /** Warm-up: attempts, and the pause between two (up to about 2 s in all). */
+        static final int WARM_ATTEMPTS = 200;
+        static final long WARM_PAUSE_MILLIS = 10;
+
         private final RedisClusterClient client;
         private final boolean ssl;
         private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> topology = new java.util.concurrent.atomic.AtomicReference<>();
@@ -83,8 +91,23 @@ sealed interface RedisEndpoint {
         }
 
         @Override
-        public CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connect() {
-            return topology().thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE));
+        public CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connect(byte[] key) {
+            return topology().thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE))
+                    .thenCompose(c -> warm(c, key, WARM_ATTEMPTS).thenApply(x -> c));
+        }
+
+        /**
+         * Sends {@code EXISTS key} until it works: Lettuce opens the node connection of a slot on the first command
+         * routed there, and refuses the commands sent while it connects (the adapter makes it refuse commands while
+         * disconnected), so the first publishes after a start would be refused and sent again out of order.
+         * Gives up quietly after the attempts: the publisher's retries cover the rest.
+         */
+        private static CompletableFuture<Void> warm(StatefulRedisClusterConnection<byte[], byte[]> c, byte[] key, int left) {
+            return c.async().exists(key).toCompletableFuture().handle((n, e) -> e == null || left <= 1
+                    ? CompletableFuture.<Void>completedFuture(null)
+                    : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(WARM_PAUSE_MILLIS,
+                            java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(x -> warm(c, key, left - 1)))
+                    .thenCompose(f -> f);
         }
 
         @Override

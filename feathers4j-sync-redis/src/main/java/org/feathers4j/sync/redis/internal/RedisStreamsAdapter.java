@@ -83,7 +83,7 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
                 TimeUnit.MILLISECONDS);
         this.tasks = new Tasks(this::unexpectedError);
         this.publisher = new StreamPublisher(this, tasks, keys.stream(), options.bufferSize(), config.streamMaxLength(),
-                config.streamMaxAge().toMillis());
+                config.streamMaxAge().toMillis(), endpoint.isCluster());
         this.delivery = new StreamDelivery(this, options.deliveryQueueSize(), options.deliveryQueueBytes(),
                 new StreamDelivery.Position(StreamId.ZERO, 0));
         this.cursor = new StreamCursor(this, options.instanceIdFixed() ? keys.cursor(options.instanceId()) : null);
@@ -224,7 +224,7 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
         if (r != null) return r;
         String which = pub == null ? "publish" : "stream reader";
         try {
-            StatefulConnection<byte[], byte[]> c = endpoint.connect().join();
+            StatefulConnection<byte[], byte[]> c = endpoint.connect(keys.stream()).join();
             if (stopped()) {
                 c.closeAsync();
                 return null;

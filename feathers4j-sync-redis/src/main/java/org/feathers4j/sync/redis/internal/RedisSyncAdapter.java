@@ -60,7 +60,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         boolean sharded = config.sharded() && source.endpoint() != null && source.endpoint().isCluster();
         this.tasks = new Tasks(this::unexpectedError);
         this.subscriber = new Subscriber(this, tasks, channel, options, sharded);
-        this.publisher = new Publisher(this, tasks, channel, options.bufferSize(), sharded);
+        this.publisher = new Publisher(this, tasks, channel, options.bufferSize(), sharded,
+                source.endpoint() != null && source.endpoint().isCluster());
         this.connector = new Connector(this, tasks, subscriber, delay(config), source);
         this.health = new HealthCheck(this, tasks, connector, subscriber, publisher, channel, config.resubscribeWait().toMillis());
         if (source.channels() != null) source.channels().readsTo(subscriber);

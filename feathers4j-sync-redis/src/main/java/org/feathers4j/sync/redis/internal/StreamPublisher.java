@@ -48,7 +48,14 @@ final class StreamPublisher {
         }
     }
 
-    StreamPublisher(RedisStreamsAdapter adapter, Tasks tasks, byte[] stream, int bufferSize, long maxLength, long maxAgeMillis) {
+    private final boolean cluster;
+    // cluster only: the XADDs in flight, by first-send order
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.concurrent.Future<?>> inFlight =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    StreamPublisher(RedisStreamsAdapter adapter, Tasks tasks, byte[] stream, int bufferSize, long maxLength, long maxAgeMillis,
+                    boolean cluster) {
+        this.cluster = cluster;
         this.adapter = adapter;
         this.tasks = tasks;
         this.stream = stream;
@@ -83,8 +90,13 @@ final class StreamPublisher {
             return tried;
         }
         try {
-            Commands.of(c).xadd(stream, addArgs, Map.of(StreamKeys.FIELD, o.message())).whenComplete((id, e) -> {
+            var f = Commands.of(c).xadd(stream, addArgs, Map.of(StreamKeys.FIELD, o.message()));
+            if (cluster) inFlight.put(o.order(), f);
+            f.whenComplete((id, e) -> {
+                if (cluster) inFlight.remove(o.order(), f);
                 if (e == null) o.done().complete(null);
+                else if (e instanceof java.util.concurrent.CancellationException) onError(o, new SyncException(
+                        RedisSyncAdapter.TYPE, Reason.UNREACHABLE, "redis sync: XADD given up: its node connection failed"));
                 else onError(o, SyncFailures.unwrap(e));
                 tried.complete(null);
             });
@@ -109,6 +121,10 @@ final class StreamPublisher {
             synchronized (retries) {
                 hold(Errors.isRefusedUnsent(e) ? o : o.next()); // never sent: not an attempt
             }
+            // on a cluster an XADD in flight to a master that died or lost the slot can wait for the whole command
+            // timeout; added after newer ones it would break the stream's order. Give them all up now: they are
+            // sent again first, in order (one that did arrive is then in the stream twice; receivers drop the copy)
+            if (cluster) for (var f : inFlight.values()) f.cancel(false);
             tasks.run(() -> adapter.down(error));
             return;
         }
