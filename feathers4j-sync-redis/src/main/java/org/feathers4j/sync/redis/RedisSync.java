@@ -38,6 +38,9 @@ public final class RedisSync {
     public static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel",
             "redis+sentinel", "rediss+sentinel", "redis-cluster", "rediss-cluster");
 
+    /** The URI schemes of a Redis Cluster, a subset of {@link #SCHEMES}: a {@code RedisClient} cannot serve them. */
+    public static final Set<String> CLUSTER_SCHEMES = Set.of("redis-cluster", "rediss-cluster");
+
     private RedisSync() {
     }
 

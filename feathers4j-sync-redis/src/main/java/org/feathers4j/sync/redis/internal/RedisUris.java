@@ -28,7 +28,8 @@ final class RedisUris {
     static RedisURI parse(String uri) {
         String u = checked(uri);
         String scheme = scheme(u);
-        SyncAssert.isTrue(!isCluster(scheme), () -> "sync uri '" + SyncOptions.redact(u) + "' is a cluster URI");
+        SyncAssert.isTrue(!isCluster(scheme), () -> "sync uri '" + SyncOptions.redact(u) + "' is a Redis "
+                + "Cluster URI: a RedisClient cannot serve it; use RedisSync.of(uri) or RedisSync.with(RedisClusterClient, options)");
         String lettuceScheme = scheme.replace('+', '-');
         try {
             return RedisURI.create(lettuceScheme + escapeUserInfo(withoutOwnParameters(u.substring(scheme.length()))));
