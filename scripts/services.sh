@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the brokers the tests need are up on 127.0.0.1, installing them from the
 # distribution's packages (Debian/Ubuntu) where missing. Safe to run repeatedly.
-# Source it or run it: scripts/services.sh [redis] [rabbitmq] [nats] [kafka] [node] [chromium]  (no argument: all)
+# Source it or run it: scripts/services.sh [redis] [redis-cluster] [rabbitmq] [nats] [kafka] [node] [chromium]  (no argument: all)
 set -euo pipefail
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -34,6 +34,12 @@ ensure_redis() {
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
     --dir /tmp/feathers4j-redis --logfile /tmp/feathers4j-redis/redis.log
   wait_port 6379 20 redis
+}
+
+ensure_redis_cluster() {
+  # the shared cluster of the cluster tests: 3 masters + 3 replicas on 127.0.0.1:7000-7005 (scripts/redis-cluster.sh)
+  command -v redis-server >/dev/null || apt_install redis-server
+  "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/redis-cluster.sh" start /tmp/feathers4j-redis-cluster 7000
 }
 
 ensure_rabbitmq() {
@@ -84,8 +90,8 @@ ensure_chromium() { # headless browser for the demo's end-to-end test (driven by
 
 main() {
   local wanted=("$@")
-  [ ${#wanted[@]} -gt 0 ] || wanted=(redis rabbitmq nats kafka node chromium)
-  for s in "${wanted[@]}"; do "ensure_$s"; done
+  [ ${#wanted[@]} -gt 0 ] || wanted=(redis redis-cluster rabbitmq nats kafka node chromium)
+  for s in "${wanted[@]}"; do "ensure_${s//-/_}"; done
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

@@ -24,6 +24,8 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
     static final String FS = "feathers-sync";
     static final String RAW_JAVA = "raw Java";
     static final String RAW_NODE = "raw Node";
+    /** The broker name of a Redis Cluster. */
+    static final String CLUSTER = "redis-cluster";
 
     /** Every configuration, in report order: per broker, feathers4j, feathers4j batch, feathers-sync, raw Java, raw Node. */
     static List<BenchConfig> all() {
@@ -44,6 +46,10 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
         out.add(new BenchConfig("feathers4j-kafka", F4J, "kafka", false, "sync"));
         out.add(new BenchConfig("feathers4j-batch-kafka", F4J_BATCH, "kafka", false, "sync-batch"));
         out.add(new BenchConfig("raw-java-kafka", RAW_JAVA, "kafka", false, "raw-kafka"));
+        // Redis Cluster (scripts/services.sh redis-cluster): sharded pub/sub and streams, beside single Redis above
+        out.add(new BenchConfig("feathers4j-cluster-redis", F4J, CLUSTER, false, "sync"));
+        out.add(new BenchConfig("feathers4j-batch-cluster-redis", F4J_BATCH, CLUSTER, false, "sync-batch"));
+        out.add(new BenchConfig("feathers4j-durable-batch-cluster-redis", F4J_DURABLE_BATCH, CLUSTER, false, "sync-batch"));
         out.add(new BenchConfig("feathers4j-mongodb", F4J, "mongodb", false, "sync"));
         return out;
     }
@@ -53,7 +59,7 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
         if (!family.startsWith(F4J_DURABLE)) return brokerUri;
         String sep = brokerUri.contains("?") ? "&" : "?";
         return brokerUri + sep + switch (broker) {
-            case "redis" -> "mode=streams";
+            case "redis", CLUSTER -> "mode=streams";
             case "nats" -> "mode=jetstream";
             default -> throw new IllegalStateException("no durable mode configured for " + broker);
         };
@@ -70,6 +76,6 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
 
     /** The feathers-sync configuration on the same broker (the ratio's denominator). */
     String baselineName() {
-        return "feathers-sync-" + broker;
+        return "feathers-sync-" + (broker.equals(CLUSTER) ? "redis" : broker); // feathers-sync has no cluster mode
     }
 }

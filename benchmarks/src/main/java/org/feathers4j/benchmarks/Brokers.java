@@ -24,6 +24,8 @@ final class Brokers {
     static String uri(String broker) {
         return switch (broker) {
             case "redis" -> env("FEATHERS4J_REDIS_URI", "redis://127.0.0.1:6379");
+            case BenchConfig.CLUSTER -> env("FEATHERS4J_REDIS_CLUSTER_URI",
+                    "redis-cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002");
             case "amqp" -> env("FEATHERS4J_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
             case "nats" -> env("FEATHERS4J_NATS_URI", "nats://127.0.0.1:4222");
             case "mongodb" -> env("FEATHERS4J_MONGODB_URI", "mongodb://127.0.0.1:27017/feathers4j_bench");
@@ -39,7 +41,8 @@ final class Brokers {
 
     /** Whether the broker's port accepts a TCP connection within a second. */
     static boolean reachable(String broker) {
-        URI u = URI.create(uri(broker));
+        // a cluster URI lists several hosts (java.net.URI finds none): its first seed
+        URI u = URI.create(broker.equals(BenchConfig.CLUSTER) ? firstSeed() : uri(broker));
         int port = u.getPort() > 0 ? u.getPort() : switch (broker) {
             case "redis" -> 6379;
             case "amqp" -> 5672;
@@ -59,11 +62,13 @@ final class Brokers {
     static String version(String broker) {
         try {
             switch (broker) {
-                case "redis" -> {
-                    RedisClient c = RedisClient.create(uri(broker));
+                case "redis", BenchConfig.CLUSTER -> {
+                    RedisClient c = RedisClient.create(broker.equals("redis") ? uri(broker) : firstSeed());
                     try (StatefulRedisConnection<String, String> conn = c.connect()) {
                         for (String l : conn.sync().info("server").split("\r?\n")) {
-                            if (l.startsWith("redis_version:")) return "Redis " + l.substring(14).trim();
+                            if (l.startsWith("redis_version:")) {
+                                return (broker.equals("redis") ? "Redis " : "Redis Cluster ") + l.substring(14).trim();
+                            }
                         }
                         return "Redis ?";
                     } finally {
@@ -124,6 +129,16 @@ final class Brokers {
                         c.shutdown();
                     }
                 }
+                case BenchConfig.CLUSTER -> { // the stream and cursors share the {key} hash tag: one slot
+                    io.lettuce.core.cluster.RedisClusterClient c = io.lettuce.core.cluster.RedisClusterClient.create(
+                            io.lettuce.core.RedisURI.create(firstSeed()));
+                    try (var conn = c.connect()) {
+                        java.util.List<String> keys = conn.sync().keys("{" + key + "}:*");
+                        if (!keys.isEmpty()) conn.sync().del(keys.toArray(String[]::new));
+                    } finally {
+                        c.shutdown();
+                    }
+                }
                 case "nats" -> {
                     try (io.nats.client.Connection nc = Nats.connect(new Options.Builder().server(uri(broker))
                             .connectionTimeout(Duration.ofSeconds(5)).build())) {
@@ -167,7 +182,7 @@ final class Brokers {
      */
     static long cpuTicks(String broker) {
         String needle = switch (broker) {
-            case "redis" -> "redis-server";
+            case "redis", BenchConfig.CLUSTER -> "redis-server";
             case "amqp" -> "beam.smp";
             case "nats" -> "nats-server";
             case "mongodb" -> "mongod";
@@ -207,6 +222,16 @@ final class Brokers {
         } catch (java.io.IOException e) {
             return false;
         }
+    }
+
+    /** The first seed node of the cluster URI, as a {@code redis://} URI (user info and query dropped). */
+    static String firstSeed() {
+        String u = uri(BenchConfig.CLUSTER);
+        String rest = u.substring(u.indexOf("://") + 3);
+        rest = rest.substring(rest.lastIndexOf('@') + 1);
+        int end = rest.length();
+        for (char ch : new char[] {',', '/', '?'}) if (rest.indexOf(ch) >= 0) end = Math.min(end, rest.indexOf(ch));
+        return "redis://" + rest.substring(0, end);
     }
 
     static String redacted(String broker) {
