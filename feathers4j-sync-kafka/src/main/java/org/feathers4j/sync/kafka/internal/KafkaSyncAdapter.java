@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * wait in the adapter's buffer ({@code bufferSize}, oldest dropped beyond it), behind those
  * the producer already holds and retries (for up to {@code deliveryTimeout}).
  *
- * <p>Threads: start, retries and the health check on one daemon worker thread; reading and
+ * <p>Threads: start, retries and the health check on one daemon worker thread; the topic watch
+ * ({@code watchTopic}) on another; reading and
  * delivering on the reader thread; handing records to the producer on the publisher thread
  * ({@link RecordSender}); the producer's callbacks on its I/O thread.
  */
@@ -56,6 +57,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
     private final TopicSetup setup;
     private final TopicReader reader;
     private final ScheduledThreadPoolExecutor worker;
+    private final ScheduledThreadPoolExecutor watcher;
     private final RecordSender sender;
     private final AtomicLong connectAttempts = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
@@ -64,7 +66,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile int partitions;
     private boolean reportedConnected; // guarded by this
-    private Admin admin; // worker thread only, until shutDown
+    private volatile Admin admin; // made on the worker thread at start, then used by the topic watch
     private volatile Uuid topicId;
 
     /**
@@ -90,6 +92,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
         this.reader = new TopicReader(this, clients.consumer(group), setup.name(),
                 options.resume() == SyncOptions.Resume.LAST, group != null, config);
         this.worker = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory(KafkaFailures.TYPE, "worker"));
+        this.watcher = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory(KafkaFailures.TYPE, "topic-watch"));
         worker.setRemoveOnCancelPolicy(true);
     }
 
@@ -154,7 +157,18 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
         reader.start();
         worker.scheduleWithFixedDelay(this::healthCheck, HEALTH_EVERY_MS, HEALTH_EVERY_MS, TimeUnit.MILLISECONDS);
         long watch = config.partitionRefresh().toMillis();
-        worker.scheduleWithFixedDelay(this::watchTopic, watch, watch, TimeUnit.MILLISECONDS);
+        // on a thread of its own: a describe waits up to requestTimeout while the cluster is away, the health check may not
+        try {
+            watcher.scheduleWithFixedDelay(() -> {
+                try {
+                    watchTopic();
+                } catch (Throwable t) {
+                    unexpectedError("topic watch", t);
+                }
+            }, watch, watch, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closed meanwhile
+        }
     }
 
     private void connectFailed(long n, Throwable e) {
@@ -321,12 +335,8 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
                 LOG.debug("kafka sync: closing the producer failed", e);
             }
         }
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.shutdownNow(); // shutDown may run on the worker itself: no waiting for it
+        watcher.shutdownNow(); // a describe in progress then fails on the closed admin client, quietly
         Admin a = admin;
         if (a != null) {
             try {
