@@ -205,6 +205,22 @@ class KafkaDurabilityTest {
     }
 
     @Test
+    void aTopicDeletedWhileRunningIsMadeAgainReportedAsDataLostAndSyncGoesOn() {
+        UnaryOperator<SyncOptions> quick = o -> o.option("partitionRefresh", "1s");
+        Application a = app(quick);
+        Application b = app(quick);
+        DeliveryCheck.Recorder onB = recorders.get(b);
+        create(a, "a", 1, 10);
+        onB.awaitLast("a", 10, PATIENCE);
+        KafkaTestSupport.deleteTopics(KafkaTestSupport.kafkaUri(), List.of(KafkaTestSupport.topic(key)));
+        create(a, "a", 11, 20);
+        onB.awaitLast("a", 20, Duration.ofSeconds(60));
+        assertThat(onB.received("a")).as("nothing published after the deletion is lost").containsSubsequence(range(11, 20));
+        assertThat(onB.gaps()).isNotEmpty().allSatisfy(g -> assertThat(g.reason()).isEqualTo(SyncGap.Reason.BROKER_DATA_LOST));
+        await().atMost(PATIENCE).until(() -> b.sync().state() == SyncState.CONNECTED && a.sync().state() == SyncState.CONNECTED);
+    }
+
+    @Test
     void aMissingTopicThatMayNotBeCreatedFailsClearly() {
         Application app = SyncTestApps.app();
         app.configure(Sync.of(SyncOptions.uri(KafkaTestSupport.kafkaUri() + "?createTopic=false").key(key)));

@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.feathers4j.sync.SyncException;
 import org.feathers4j.sync.SyncException.Reason;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * wait in the adapter's buffer ({@code bufferSize}, oldest dropped beyond it), behind those
  * the producer already holds and retries (for up to {@code deliveryTimeout}).
  *
- * <p>Threads: start, retries and the health check on one daemon worker thread; reading and
+ * <p>Threads: start, retries and the health check on one daemon worker thread; the topic watch
+ * ({@code watchTopic}) on another; reading and
  * delivering on the reader thread; handing records to the producer on the publisher thread
  * ({@link RecordSender}); the producer's callbacks on its I/O thread.
  */
@@ -54,6 +57,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
     private final TopicSetup setup;
     private final TopicReader reader;
     private final ScheduledThreadPoolExecutor worker;
+    private final ScheduledThreadPoolExecutor watcher;
     private final RecordSender sender;
     private final AtomicLong connectAttempts = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
@@ -62,6 +66,8 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile int partitions;
     private boolean reportedConnected; // guarded by this
+    private volatile Admin admin; // made on the worker thread at start, then used by the topic watch
+    private volatile Uuid topicId;
 
     /**
      * An adapter that makes, owns and closes its clients for the options' URI and the config's servers.
@@ -86,6 +92,7 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
         this.reader = new TopicReader(this, clients.consumer(group), setup.name(),
                 options.resume() == SyncOptions.Resume.LAST, group != null, config);
         this.worker = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory(KafkaFailures.TYPE, "worker"));
+        this.watcher = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory(KafkaFailures.TYPE, "topic-watch"));
         worker.setRemoveOnCancelPolicy(true);
     }
 
@@ -128,9 +135,10 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
         if (isClosed()) return;
         long n = connectAttempts.incrementAndGet();
         try {
-            try (Admin admin = Admin.create(clients.admin())) {
-                partitions = setup.ensure(admin);
-            }
+            if (admin == null) admin = Admin.create(clients.admin());
+            TopicDescription d = setup.ensure(admin);
+            partitions = d.partitions().size();
+            topicId = d.topicId();
             KafkaProducer<byte[], byte[]> p = producer;
             if (p == null) {
                 p = new KafkaProducer<>(clients.producer());
@@ -148,6 +156,19 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
         if (n > 1) LOG.info("kafka sync: reached {} after {} attempts; topic {}", where, n, setup.name());
         reader.start();
         worker.scheduleWithFixedDelay(this::healthCheck, HEALTH_EVERY_MS, HEALTH_EVERY_MS, TimeUnit.MILLISECONDS);
+        long watch = config.partitionRefresh().toMillis();
+        // on a thread of its own: a describe waits up to requestTimeout while the cluster is away, the health check may not
+        try {
+            watcher.scheduleWithFixedDelay(() -> {
+                try {
+                    watchTopic();
+                } catch (Throwable t) {
+                    unexpectedError("topic watch", t);
+                }
+            }, watch, watch, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closed meanwhile
+        }
     }
 
     private void connectFailed(long n, Throwable e) {
@@ -195,6 +216,41 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
                 : !producerOk ? "no acknowledgement from Kafka " + where + " for " + TimeUnit.NANOSECONDS.toMillis(oldest) + " ms"
                 : !readerOk ? "the reader has no connection to Kafka " + where : null;
         report(producerOk && readerOk, cause);
+    }
+
+    /**
+     * Every {@code partitionRefresh}: is the topic still the one read? A topic deleted while running
+     * is made again (with {@code createTopic}; a broker with {@code auto.create.topics.enable} may
+     * make it itself); a topic made again has a new id and starts at offset 0, where the reader's
+     * offsets mean nothing: the reader then reports {@code BROKER_DATA_LOST} and reads the new topic
+     * from its beginning, so what is published to it is not missed.
+     */
+    private void watchTopic() {
+        if (isClosed() || !reader.opened()) return;
+        try {
+            TopicDescription d;
+            try {
+                d = config.createTopic() ? setup.ensure(admin) : setup.describe(admin);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                    LOG.warn("kafka sync: topic {} no longer exists (createTopic is false): publishes wait for it", setup.name());
+                    return;
+                }
+                throw e;
+            }
+            Uuid id = d.topicId();
+            if (topicId != null && id != null && !id.equals(topicId)) {
+                LOG.warn("kafka sync: topic {} was deleted and made again (id {} -> {}); reading the new one from its beginning",
+                        setup.name(), topicId, id);
+                reader.topicRecreated();
+            }
+            topicId = id;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // unreachable (the health check says so) or not allowed (publishing and reading say so): next time
+            LOG.debug("kafka sync: checking topic {} failed: {}", setup.name(), KafkaFailures.detail(e));
+        }
     }
 
     private void report(boolean ok, String cause) {
@@ -279,7 +335,16 @@ public final class KafkaSyncAdapter extends AbstractSyncAdapter {
                 LOG.debug("kafka sync: closing the producer failed", e);
             }
         }
-        worker.shutdownNow();
+        worker.shutdownNow(); // shutDown may run on the worker itself: no waiting for it
+        watcher.shutdownNow(); // a describe in progress then fails on the closed admin client, quietly
+        Admin a = admin;
+        if (a != null) {
+            try {
+                a.close(Duration.ofSeconds(2));
+            } catch (Throwable e) {
+                LOG.debug("kafka sync: closing the admin client failed", e);
+            }
+        }
     }
 
     @Override

@@ -62,6 +62,7 @@ final class TopicReader implements Runnable {
     private volatile boolean running = true;
     private volatile boolean opened;
     private volatile boolean linked = true;
+    private volatile boolean recreated;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
     private MetricName connectionCount;
@@ -99,6 +100,11 @@ final class TopicReader implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The topic was deleted and made again: the reader reports the gap and reads the new one from its beginning. */
+    void topicRecreated() {
+        recreated = true;
     }
 
     /** Positions are known and reading has begun. */
@@ -226,6 +232,10 @@ final class TopicReader implements Runnable {
         long nextCommit = System.nanoTime() + commitEvery;
         while (running) {
             long now = System.nanoTime();
+            if (recreated) {
+                recreated = false;
+                readNewTopic(c);
+            }
             if (now >= nextRefresh) {
                 nextRefresh = now + refreshEvery;
                 refreshPartitions(c);
@@ -304,6 +314,15 @@ final class TopicReader implements Runnable {
         c.seekToBeginning(added);
         for (TopicPartition tp : added) next.put(tp, 0L);
         LOG.info("kafka sync: topic {} has {} new partition(s) {}; reading them from the beginning", topic, added.size(), added);
+    }
+
+    private void readNewTopic(KafkaConsumer<byte[], byte[]> c) {
+        gap(SyncGap.Reason.BROKER_DATA_LOST, SyncGap.UNKNOWN, "Kafka topic " + topic + " was deleted and made again: what was "
+                + "published before it was made again and not read yet is gone; reading the new topic from its beginning");
+        Set<TopicPartition> assigned = new HashSet<>(c.assignment());
+        c.seekToBeginning(assigned);
+        for (TopicPartition tp : assigned) next.put(tp, 0L);
+        committed = Map.of();
     }
 
     private void outOfRange(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> offsets) {

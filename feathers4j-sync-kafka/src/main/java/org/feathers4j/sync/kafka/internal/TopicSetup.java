@@ -53,16 +53,16 @@ final class TopicSetup {
     }
 
     /**
-     * Makes sure the topic exists: returns its partition count.
+     * Makes sure the topic exists: returns its description (partitions, topic id).
      *
      * @throws org.feathers4j.sync.SyncException (not retried) when the topic is missing and may not be
      *         created, or the cluster refuses the creation for a reason retrying cannot fix
      * @throws Exception what the admin client threw otherwise (the caller retries)
      */
-    int ensure(Admin admin) throws Exception {
+    TopicDescription ensure(Admin admin) throws Exception {
         long timeout = config.requestTimeout().toMillis();
         try {
-            return describe(admin, timeout).partitions().size();
+            return describe(admin, timeout);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw e;
         }
@@ -98,13 +98,18 @@ final class TopicSetup {
         while (true) {
             try {
                 TopicDescription d = describe(admin, timeout);
-                if (d.partitions().stream().allMatch(p -> p.leader() != null)) return d.partitions().size();
+                if (d.partitions().stream().allMatch(p -> p.leader() != null)) return d;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > until) throw e;
             }
             if (System.nanoTime() > until) throw new java.util.concurrent.TimeoutException("topic " + name + " has no leader yet");
             Thread.sleep(100);
         }
+    }
+
+    /** The topic's description; an {@code ExecutionException} with {@code UnknownTopicOrPartitionException} when missing. */
+    TopicDescription describe(Admin admin) throws Exception {
+        return describe(admin, config.requestTimeout().toMillis());
     }
 
     private TopicDescription describe(Admin admin, long timeoutMs) throws Exception {
