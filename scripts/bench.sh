@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 case "${1:-}" in
   --help|-h) ;;
   jmh) ;;
-  *) scripts/services.sh redis rabbitmq nats node ;;
+  *) scripts/services.sh redis rabbitmq nats kafka node ;;
 esac
 ./mvnw -q -B -ntp -pl benchmarks -am package -DskipTests
 # feathers-sync's NATS adapter opens a connection per event, all at once during a burst

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the brokers the tests need are up on 127.0.0.1, installing them from the
 # distribution's packages (Debian/Ubuntu) where missing. Safe to run repeatedly.
-# Source it or run it: scripts/services.sh [redis] [rabbitmq] [nats] [node] [chromium]  (no argument: all)
+# Source it or run it: scripts/services.sh [redis] [redis-cluster] [rabbitmq] [nats] [kafka] [node] [chromium]  (no argument: all)
 set -euo pipefail
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -36,6 +36,12 @@ ensure_redis() {
   wait_port 6379 20 redis
 }
 
+ensure_redis_cluster() {
+  # the shared cluster of the cluster tests: 3 masters + 3 replicas on 127.0.0.1:7000-7005 (scripts/redis-cluster.sh)
+  command -v redis-server >/dev/null || apt_install redis-server
+  "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/redis-cluster.sh" start /tmp/feathers4j-redis-cluster 7000
+}
+
 ensure_rabbitmq() {
   # the AMQP outage tests start a private node: the package is needed even when :5672 is up
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
@@ -58,6 +64,16 @@ ensure_nats() {
   wait_port 4222 20 nats
 }
 
+ensure_kafka() {
+  # no distribution package ships Kafka: scripts/kafka.sh fetches the broker's jars from Maven Central
+  # once (the Kafka outage tests start private nodes from them, so they are needed even when :9092 is up)
+  local here; here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  "$here/kafka.sh" libs >/dev/null
+  port_open 9092 && return 0
+  log "starting a Kafka node (KRaft) on 127.0.0.1:9092 (controller 9093)"
+  "$here/kafka.sh" start /tmp/feathers4j-kafka 1 9092 9093 1@127.0.0.1:9093
+}
+
 ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
   local dir; dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/interop/node"
@@ -74,8 +90,8 @@ ensure_chromium() { # headless browser for the demo's end-to-end test (driven by
 
 main() {
   local wanted=("$@")
-  [ ${#wanted[@]} -gt 0 ] || wanted=(redis rabbitmq nats node chromium)
-  for s in "${wanted[@]}"; do "ensure_$s"; done
+  [ ${#wanted[@]} -gt 0 ] || wanted=(redis redis-cluster rabbitmq nats kafka node chromium)
+  for s in "${wanted[@]}"; do "ensure_${s//-/_}"; done
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services.sh
 ./mvnw -B -ntp install "$@"
-for profile in redis amqp-nats spring-boot; do
+for profile in redis amqp-nats kafka-cluster spring-boot; do
   echo "== consumer build: $profile"
   ./mvnw -B -ntp -f consumer-test/pom.xml verify -P "$profile"
 done

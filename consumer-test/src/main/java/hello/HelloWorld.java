@@ -15,7 +15,7 @@ public class HelloWorld {
 
         Application app = new Application();
         app.use("messages", new MemoryService());
-        app.configure(Sync.of(broker));               // or amqp://, nats://, mongodb://
+        app.configure(Sync.of(broker));               // or redis-cluster://, amqp://, nats://, kafka://, mongodb://
 
         // every real-time client joins one channel that gets every event, from every instance
         Channels channels = Channels.of(app);

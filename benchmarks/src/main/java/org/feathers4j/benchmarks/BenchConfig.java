@@ -10,7 +10,7 @@ import java.util.List;
  * @param name   e.g. {@code feathers4j-redis}
  * @param family {@code feathers4j}, {@code feathers4j batch} (option {@code batch} on), {@code feathers4j durable}
  *               (Redis Streams, NATS JetStream) and {@code feathers4j durable batch}, {@code feathers-sync}, {@code raw Java} or {@code raw Node}
- * @param broker {@code redis}, {@code amqp}, {@code nats}, ...
+ * @param broker {@code redis}, {@code amqp}, {@code nats}, {@code kafka}, ...
  * @param node   whether the instances are Node processes
  * @param mode   the instance's mode argument: {@code sync}, {@code sync-batch} or {@code raw-<broker>}
  */
@@ -24,6 +24,8 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
     static final String FS = "feathers-sync";
     static final String RAW_JAVA = "raw Java";
     static final String RAW_NODE = "raw Node";
+    /** The broker name of a Redis Cluster. */
+    static final String CLUSTER = "redis-cluster";
 
     /** Every configuration, in report order: per broker, feathers4j, feathers4j batch, feathers-sync, raw Java, raw Node. */
     static List<BenchConfig> all() {
@@ -40,6 +42,14 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
             out.add(new BenchConfig("raw-java-" + b, RAW_JAVA, b, false, "raw-" + b));
             out.add(new BenchConfig("raw-node-" + b, RAW_NODE, b, true, "raw-" + b));
         }
+        // Kafka: durable only, no Node feathers-sync adapter; the raw baseline is kafka-clients with the same producer settings
+        out.add(new BenchConfig("feathers4j-kafka", F4J, "kafka", false, "sync"));
+        out.add(new BenchConfig("feathers4j-batch-kafka", F4J_BATCH, "kafka", false, "sync-batch"));
+        out.add(new BenchConfig("raw-java-kafka", RAW_JAVA, "kafka", false, "raw-kafka"));
+        // Redis Cluster (scripts/services.sh redis-cluster): sharded pub/sub and streams, beside single Redis above
+        out.add(new BenchConfig("feathers4j-cluster-redis", F4J, CLUSTER, false, "sync"));
+        out.add(new BenchConfig("feathers4j-batch-cluster-redis", F4J_BATCH, CLUSTER, false, "sync-batch"));
+        out.add(new BenchConfig("feathers4j-durable-batch-cluster-redis", F4J_DURABLE_BATCH, CLUSTER, false, "sync-batch"));
         out.add(new BenchConfig("feathers4j-mongodb", F4J, "mongodb", false, "sync"));
         return out;
     }
@@ -49,7 +59,7 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
         if (!family.startsWith(F4J_DURABLE)) return brokerUri;
         String sep = brokerUri.contains("?") ? "&" : "?";
         return brokerUri + sep + switch (broker) {
-            case "redis" -> "mode=streams";
+            case "redis", CLUSTER -> "mode=streams";
             case "nats" -> "mode=jetstream";
             default -> throw new IllegalStateException("no durable mode configured for " + broker);
         };
@@ -66,6 +76,6 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
 
     /** The feathers-sync configuration on the same broker (the ratio's denominator). */
     String baselineName() {
-        return "feathers-sync-" + broker;
+        return "feathers-sync-" + (broker.equals(CLUSTER) ? "redis" : broker); // feathers-sync has no cluster mode
     }
 }

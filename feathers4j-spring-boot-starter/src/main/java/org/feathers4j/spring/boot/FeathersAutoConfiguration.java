@@ -175,7 +175,10 @@ public class FeathersAutoConfiguration {
         @Bean
         @ConditionalOnBean(RedisClient.class)
         SyncPluginFactory feathersRedisClientSync(ObjectProvider<RedisClient> clients) {
-            return reuse("RedisClient", clients, RedisSync.SCHEMES, RedisSync::with);
+            // not for redis-cluster:// (a RedisClient cannot serve a cluster): Sync.of makes the adapter's own client
+            java.util.Set<String> single = new java.util.HashSet<>(RedisSync.SCHEMES);
+            single.removeAll(RedisSync.CLUSTER_SCHEMES);
+            return reuse("RedisClient", clients, single, RedisSync::with);
         }
     }
 

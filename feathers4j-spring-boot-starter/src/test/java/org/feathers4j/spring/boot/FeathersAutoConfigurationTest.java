@@ -242,6 +242,8 @@ class FeathersAutoConfigurationTest {
                     SyncPluginFactory f = ctx.getBean(SyncPluginFactory.class);
                     assertThat(f.create(SyncOptions.uri("memory://x"))).isNull();
                     assertThat(f.create(SyncOptions.uri("nats://127.0.0.1:4222"))).isNull();
+                    // a RedisClient cannot serve a cluster: Sync.of makes the adapter's own cluster client then
+                    assertThat(f.create(SyncOptions.uri("redis-cluster://127.0.0.1:7000,127.0.0.1:7001"))).isNull();
                     Plugin p = f.create(SyncOptions.uri("redis://127.0.0.1:6379"));
                     assertThat(p).isNotNull();
                 });

@@ -2,6 +2,7 @@ package org.feathers4j.sync.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Set;
 import org.feathers4j.Plugin;
@@ -31,10 +32,14 @@ public final class RedisSync {
 
     /**
      * The URI schemes served: {@code redis}, {@code rediss} (TLS), {@code redis-sentinel} and
-     * {@code redis+sentinel}, and their TLS forms {@code rediss-sentinel} and {@code rediss+sentinel}.
+     * {@code redis+sentinel}, and their TLS forms {@code rediss-sentinel} and {@code rediss+sentinel}; a Redis
+     * Cluster: {@code redis-cluster://host1:7000,host2:7001} and {@code rediss-cluster://} (TLS).
      */
     public static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel", "rediss-sentinel",
-            "redis+sentinel", "rediss+sentinel");
+            "redis+sentinel", "rediss+sentinel", "redis-cluster", "rediss-cluster");
+
+    /** The URI schemes of a Redis Cluster, a subset of {@link #SCHEMES}: a {@code RedisClient} cannot serve them. */
+    public static final Set<String> CLUSTER_SCHEMES = Set.of("redis-cluster", "rediss-cluster");
 
     private RedisSync() {
     }
@@ -106,6 +111,35 @@ public final class RedisSync {
     }
 
     /**
+     * Sync through a Redis Cluster with your cluster client, with the settings {@link RedisSyncConfig#from(SyncOptions)}
+     * reads from the adapter options.
+     *
+     * @param client  your cluster client; it stays yours
+     * @param options the sync options; the URI is optional (its query may set {@code mode} and {@code sharded})
+     * @return the plugin to configure the app with
+     * @see #with(RedisClusterClient, SyncOptions, RedisSyncConfig)
+     */
+    public static Plugin with(RedisClusterClient client, SyncOptions options) {
+        return with(client, options, RedisSyncConfig.from(options));
+    }
+
+    /**
+     * Sync through a Redis Cluster with your cluster client. The adapter opens its two connections (publish and
+     * subscribe, or publish and stream reader) from the client and closes them on close; the client stays yours.
+     * Keep auto-reconnect on and enable topology refresh (adaptive triggers and periodic,
+     * {@code ClusterTopologyRefreshOptions}) for the adapter to follow failovers and slot moves. Of the settings,
+     * {@code clientOptions} and {@code clientResources} do not apply (the client has its own).
+     *
+     * @param client  your cluster client; it stays yours
+     * @param options the sync options; the URI is optional (its query may set {@code mode} and {@code sharded})
+     * @param config  the Redis settings
+     * @return the plugin to configure the app with
+     */
+    public static Plugin with(RedisClusterClient client, SyncOptions options, RedisSyncConfig config) {
+        return Sync.with(adapter(client, options, config), options);
+    }
+
+    /**
      * Sync through two connections you opened with a byte-array codec ({@code ByteArrayCodec.INSTANCE}), with
      * the settings {@link RedisSyncConfig#from(SyncOptions)} reads from the adapter options.
      *
@@ -143,7 +177,7 @@ public final class RedisSync {
 
     /**
      * An adapter for the Redis at {@code options.uri()} ({@code redis://}, {@code rediss://},
-     * {@code redis-sentinel://}, {@code redis+sentinel://}), not yet started; for
+     * {@code redis-sentinel://}, {@code redis+sentinel://}, {@code redis-cluster://}), not yet started; for
      * {@code Sync.with(adapter, options)} and tests.
      *
      * @param options the sync options; the adapter keeps a copy
@@ -168,6 +202,19 @@ public final class RedisSync {
     public static SyncAdapter adapter(RedisClient client, SyncOptions options, RedisSyncConfig config) {
         if (streams(options, config)) return RedisStreamsAdapter.fromClient(client, options.copy(), config);
         return RedisSyncAdapter.fromClient(client, options.copy(), config);
+    }
+
+    /**
+     * The adapter behind {@link #with(RedisClusterClient, SyncOptions, RedisSyncConfig)}, not yet started.
+     *
+     * @param client  your cluster client; it stays yours
+     * @param options the sync options; the adapter keeps a copy
+     * @param config  the Redis settings
+     * @return the adapter
+     */
+    public static SyncAdapter adapter(RedisClusterClient client, SyncOptions options, RedisSyncConfig config) {
+        if (streams(options, config)) return RedisStreamsAdapter.fromClusterClient(client, options.copy(), config);
+        return RedisSyncAdapter.fromClusterClient(client, options.copy(), config);
     }
 
     /**

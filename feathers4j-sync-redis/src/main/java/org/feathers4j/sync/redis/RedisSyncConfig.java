@@ -49,6 +49,13 @@ public final class RedisSyncConfig {
     /** Streams mode: how long the stream keeps entries besides the length limit ({@code XTRIM MINID ~}); zero: off. */
     public static final Duration DEFAULT_STREAM_MAX_AGE = Duration.ZERO;
 
+    /**
+     * Pub/sub mode on a Redis Cluster: sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}, Redis 7 or later), which
+     * keeps a channel on the shard that owns its slot; {@code false}: classic {@code PUBLISH}, which the cluster
+     * broadcasts to every node. One Redis (not a cluster) always uses classic pub/sub.
+     */
+    public static final boolean DEFAULT_SHARDED = true;
+
     /** How the adapter moves events through Redis. */
     public enum Mode {
         /** PUBLISH/SUBSCRIBE: what is published reaches the instances subscribed at that instant (feathers-sync compatible). */
@@ -61,7 +68,8 @@ public final class RedisSyncConfig {
     }
 
     /** The names of the URI query parameters the adapter reads itself and removes before Lettuce parses the URI. */
-    public static final java.util.Set<String> URI_PARAMETERS = java.util.Set.of("mode", "streamMaxLength", "streamMaxAge");
+    public static final java.util.Set<String> URI_PARAMETERS = java.util.Set.of("mode", "streamMaxLength", "streamMaxAge",
+            "sharded");
 
     private static final String TYPE = "redis";
 
@@ -73,6 +81,7 @@ public final class RedisSyncConfig {
     private final Duration resubscribeWait;
     private final String clientName;
     private final Mode mode;
+    private final boolean sharded;
     private final long streamMaxLength;
     private final Duration streamMaxAge;
     private final Consumer<ClientOptions.Builder> clientOptions;
@@ -87,6 +96,7 @@ public final class RedisSyncConfig {
         this.resubscribeWait = b.resubscribeWait;
         this.clientName = b.clientName;
         this.mode = b.mode;
+        this.sharded = b.sharded;
         this.streamMaxLength = b.streamMaxLength;
         this.streamMaxAge = b.streamMaxAge;
         this.clientOptions = b.clientOptions;
@@ -130,6 +140,8 @@ public final class RedisSyncConfig {
         b.clientName(r.string("clientName", DEFAULT_CLIENT_NAME));
         java.util.Map<String, String> query = uriParameters(options.uri());
         b.mode(parseMode(setting(r, query, "mode", DEFAULT_MODE.name())));
+        b.sharded(new OptionReader(TYPE, java.util.Map.of("sharded", setting(r, query, "sharded", DEFAULT_SHARDED)))
+                .bool("sharded", DEFAULT_SHARDED));
         // the URI's values are text: read them with the same grammar as the adapter options
         OptionReader merged = new OptionReader(TYPE, java.util.Map.of(
                 "streamMaxLength", setting(r, query, "streamMaxLength", DEFAULT_STREAM_MAX_LENGTH),
@@ -223,6 +235,11 @@ public final class RedisSyncConfig {
         return mode;
     }
 
+    /** Pub/sub mode on a Redis Cluster: sharded pub/sub ({@code true}) or classic, broadcast pub/sub. */
+    public boolean sharded() {
+        return sharded;
+    }
+
     /** Streams mode: the entries the stream keeps at least (approximate trimming at each XADD). */
     public long streamMaxLength() {
         return streamMaxLength;
@@ -249,14 +266,14 @@ public final class RedisSyncConfig {
                 && commandTimeout.equals(c.commandTimeout) && retryDelayMin.equals(c.retryDelayMin)
                 && retryDelayMax.equals(c.retryDelayMax) && healthCheckInterval.equals(c.healthCheckInterval)
                 && resubscribeWait.equals(c.resubscribeWait) && Objects.equals(clientName, c.clientName)
-                && mode == c.mode && streamMaxLength == c.streamMaxLength && streamMaxAge.equals(c.streamMaxAge)
+                && mode == c.mode && sharded == c.sharded && streamMaxLength == c.streamMaxLength && streamMaxAge.equals(c.streamMaxAge)
                 && Objects.equals(clientOptions, c.clientOptions) && Objects.equals(clientResources, c.clientResources);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(connectTimeout, commandTimeout, retryDelayMin, retryDelayMax, healthCheckInterval,
-                resubscribeWait, clientName, mode, streamMaxLength, streamMaxAge, clientOptions, clientResources);
+                resubscribeWait, clientName, mode, sharded, streamMaxLength, streamMaxAge, clientOptions, clientResources);
     }
 
     @Override
@@ -269,6 +286,7 @@ public final class RedisSyncConfig {
                 + ", resubscribeWait=" + OptionReader.format(resubscribeWait)
                 + ", clientName=" + clientName
                 + ", mode=" + mode.name().toLowerCase(java.util.Locale.ROOT)
+                + (mode == Mode.PUBSUB ? ", sharded=" + sharded : "")
                 + (mode == Mode.STREAMS ? ", streamMaxLength=" + streamMaxLength + ", streamMaxAge="
                         + OptionReader.format(streamMaxAge) : "")
                 + ", clientOptions=" + (clientOptions == null ? "none" : "set")
@@ -286,6 +304,7 @@ public final class RedisSyncConfig {
         private Duration resubscribeWait = DEFAULT_RESUBSCRIBE_WAIT;
         private String clientName = DEFAULT_CLIENT_NAME;
         private Mode mode = DEFAULT_MODE;
+        private boolean sharded = DEFAULT_SHARDED;
         private long streamMaxLength = DEFAULT_STREAM_MAX_LENGTH;
         private Duration streamMaxAge = DEFAULT_STREAM_MAX_AGE;
         private Consumer<ClientOptions.Builder> clientOptions;
@@ -303,6 +322,7 @@ public final class RedisSyncConfig {
             resubscribeWait = c.resubscribeWait;
             clientName = c.clientName;
             mode = c.mode;
+            sharded = c.sharded;
             streamMaxLength = c.streamMaxLength;
             streamMaxAge = c.streamMaxAge;
             clientOptions = c.clientOptions;
@@ -360,6 +380,15 @@ public final class RedisSyncConfig {
         /** Sets how events travel through Redis (default {@link #DEFAULT_MODE}); see the module README. */
         public Builder mode(Mode m) {
             mode = SyncAssert.notNull("mode", m);
+            return this;
+        }
+
+        /**
+         * Sets whether pub/sub mode on a Redis Cluster uses sharded pub/sub (default {@link #DEFAULT_SHARDED}); {@code
+         * false} for clusters older than Redis 7. No effect on one Redis or in streams mode.
+         */
+        public Builder sharded(boolean on) {
+            sharded = on;
             return this;
         }
 

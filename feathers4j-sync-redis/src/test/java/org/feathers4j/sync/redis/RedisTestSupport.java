@@ -35,6 +35,19 @@ final class RedisTestSupport {
         return REDIS_URI;
     }
 
+    /** The shared Redis Cluster (scripts/services.sh redis-cluster); override with FEATHERS4J_REDIS_CLUSTER_URI. */
+    static final String CLUSTER_URI = System.getenv().getOrDefault("FEATHERS4J_REDIS_CLUSTER_URI",
+            "redis-cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002");
+
+    /** Fails the test with a clear message when the shared cluster is not reachable. */
+    static String sharedCluster() {
+        if (!portOpen("127.0.0.1", 7000) && CLUSTER_URI.contains("127.0.0.1:7000")) {
+            fail("no Redis Cluster at " + SyncOptions.redact(CLUSTER_URI) + ": start one (scripts/services.sh "
+                    + "redis-cluster) or set FEATHERS4J_REDIS_CLUSTER_URI");
+        }
+        return CLUSTER_URI;
+    }
+
     /** An app with a memory "messages" service synced through Redis on this key. */
     static Application app(String uri, String key) {
         return app(SyncOptions.uri(uri).key(key));

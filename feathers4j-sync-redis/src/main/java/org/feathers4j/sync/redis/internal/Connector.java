@@ -1,12 +1,10 @@
 package org.feathers4j.sync.redis.internal;
 
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -44,37 +42,38 @@ final class Connector {
     private final Tasks tasks;
     private final Subscriber subscriber;
     private final Delay delay;
-    private final RedisClient client; // null when given connections
+    private final RedisEndpoint endpoint; // null when given connections
+    private final AbstractRedisClient client; // null when given connections
     private final boolean ownsClient;
     private final ClientResources ownResources; // null unless the adapter made them
     private final PromptTimer ownTimer; // null unless the adapter made the resources
-    private final RedisURI uri; // null when given connections
     private final boolean ownsConnections;
     private final StateListener stateListener = new StateListener();
     private final AtomicLong attempts = new AtomicLong();
-    private volatile StatefulRedisConnection<byte[], byte[]> pub;
+    private volatile StatefulConnection<byte[], byte[]> pub;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> sub;
     private Disposable events;
     private int failedAttempts; // scheduler thread only
     private int tlsStalls; // scheduler thread only
+    private volatile long lastRefresh;
 
     Connector(RedisSyncAdapter adapter, Tasks tasks, Subscriber subscriber, Delay delay, RedisSyncAdapter.Source source) {
         this.adapter = adapter;
         this.tasks = tasks;
         this.subscriber = subscriber;
         this.delay = delay;
-        this.client = source.client();
+        this.endpoint = source.endpoint();
+        this.client = endpoint == null ? null : endpoint.client();
         this.ownsClient = source.ownsClient();
         this.ownResources = source.ownResources();
         this.ownTimer = source.ownTimer();
-        this.uri = source.uri();
         this.pub = source.publish();
         this.sub = source.subscribe();
         this.ownsConnections = source.publish() == null;
     }
 
     /** The publish connection, or {@code null} before the first one is made. */
-    StatefulRedisConnection<byte[], byte[]> publish() {
+    StatefulConnection<byte[], byte[]> publish() {
         return pub;
     }
 
@@ -97,7 +96,7 @@ final class Connector {
         if (ownsConnections) {
             tasks.run(this::connectStep);
         } else {
-            sub.addListener(subscriber);
+            subscriber.listenTo(sub);
             adapter.checkSoon();
         }
     }
@@ -118,13 +117,13 @@ final class Connector {
 
     private void openNext() {
         if (pub == null) {
-            open("publish", client.connectAsync(ByteArrayCodec.INSTANCE, uri), c -> {
+            open("publish", endpoint.connect(subscriber.channel()), c -> {
                 pub = c;
                 connectStep();
             });
         } else if (sub == null) {
-            open("subscribe", client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri), c -> {
-                c.addListener(subscriber);
+            open("subscribe", endpoint.connectPubSub(), c -> {
+                subscriber.listenTo(c);
                 sub = c;
                 failedAttempts = 0;
                 adapter.checkNow();
@@ -157,7 +156,7 @@ final class Connector {
                     + " (not retried: fix the credentials or TLS settings)", e));
             return;
         }
-        if (uri.isSsl() && Errors.isHandshakeStall(e)) {
+        if (endpoint.isSsl() && Errors.isHandshakeStall(e)) {
             if (++tlsStalls >= TLS_STALLS_BEFORE_FAILING) {
                 adapter.fail(new SyncException(RedisSyncAdapter.TYPE,
                         SyncException.Reason.TLS, "redis sync cannot connect to " + where
@@ -203,7 +202,7 @@ final class Connector {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (!isOurs(connection)) return;
-            if (connection == sub) subscriber.lost();
+            if (connection == sub || subscriber.isNodeConnection(connection)) subscriber.lost();
             adapter.checkSoon();
         }
 
@@ -216,7 +215,25 @@ final class Connector {
         }
 
         private boolean isOurs(RedisChannelHandler<?, ?> connection) {
-            return connection != null && ((Object) connection == pub || (Object) connection == sub);
+            return connection != null && ((Object) connection == pub || (Object) connection == sub
+                    || subscriber.isNodeConnection(connection));
+        }
+    }
+
+    /**
+     * Asks a cluster client to read the topology again now, at most once a second: the subscription found the
+     * slot's master gone or moved before Lettuce's own triggers did. Not for failed commands: a forced refresh makes
+     * Lettuce refuse the next commands for a moment. No-op on one Redis.
+     */
+    void refreshTopology() {
+        if (!(client instanceof RedisClusterClient c) || adapter.stopped()) return;
+        long now = System.nanoTime();
+        if (now - lastRefresh < TimeUnit.SECONDS.toNanos(1)) return;
+        lastRefresh = now;
+        try {
+            c.refreshPartitionsAsync().whenComplete((v, e) -> adapter.checkSoon());
+        } catch (RuntimeException e) {
+            adapter.note(Errors.failure("redis sync: cluster topology refresh failed: " + SyncFailures.describe(e), e));
         }
     }
 
@@ -233,7 +250,7 @@ final class Connector {
         if (events != null) events.dispose();
         if (client != null) client.removeListener(stateListener);
         StatefulRedisPubSubConnection<byte[], byte[]> s = sub;
-        StatefulRedisConnection<byte[], byte[]> p = pub;
+        StatefulConnection<byte[], byte[]> p = pub;
         List<CompletableFuture<?>> closing = new ArrayList<>();
         if (ownsConnections) {
             if (s != null) closing.add(s.closeAsync());

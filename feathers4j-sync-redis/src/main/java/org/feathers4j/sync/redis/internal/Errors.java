@@ -85,10 +85,29 @@ final class Errors {
                 || t instanceof IOException) {
             return !isUnfixable(t);
         }
+        if (isClusterTransient(t)) return true;
         if (t instanceof RedisException) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             return (m.contains("not connected") || m.contains("disconnected") || m.contains("closed")
                     || m.contains("connection reset") || m.contains("reconnect")) && !isUnfixable(t);
+        }
+        return false;
+    }
+
+    /**
+     * Whether a Redis Cluster refused the command for a while only: during a failover ({@code CLUSTERDOWN},
+     * {@code MASTERDOWN}, {@code TRYAGAIN}, {@code LOADING}), a redirect Lettuce did not follow ({@code MOVED},
+     * {@code ASK}), or Lettuce not (yet) knowing the slot's node (a topology being refreshed).
+     */
+    static boolean isClusterTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m == null) continue;
+            if (m.startsWith("CLUSTERDOWN") || m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN")
+                    || m.startsWith("LOADING") || m.startsWith("MOVED") || m.startsWith("ASK ")
+                    || m.startsWith("Cannot determine a partition") || m.contains("not known in the cluster view")) {
+                return true;
+            }
         }
         return false;
     }

@@ -1,6 +1,6 @@
 package org.feathers4j.sync.redis.internal;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -24,6 +24,8 @@ final class HealthCheck {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
     /** While waiting for the peers after an outage, how often {@code PUBSUB NUMSUB} is asked again. */
     static final long PEER_POLL_MILLIS = 20;
+    /** On a cluster, how soon messages whose re-send was refused again are sent again. */
+    static final long RESEND_AGAIN_MILLIS = 100;
 
     private final RedisSyncAdapter adapter;
     private final Tasks tasks;
@@ -35,6 +37,7 @@ final class HealthCheck {
     private volatile long expectedSubscribers;
     private volatile boolean numsubInFlight;
     private long peerWaitStart; // scheduler thread only
+    private boolean resending; // scheduler thread only
 
     HealthCheck(RedisSyncAdapter adapter, Tasks tasks, Connector connector, Subscriber subscriber, Publisher publisher,
                 byte[] channel, long resubscribeWaitMillis) {
@@ -50,7 +53,7 @@ final class HealthCheck {
     /** Checks the connections and the subscription and reports the state. Scheduler thread. */
     void check() {
         if (adapter.stopped()) return;
-        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulConnection<byte[], byte[]> p = connector.publish();
         StatefulRedisPubSubConnection<byte[], byte[]> s = connector.subscribe();
         if (p == null || s == null) return; // the first connection is still being made
         boolean subOpen = s.isOpen();
@@ -73,7 +76,7 @@ final class HealthCheck {
     }
 
     private boolean isUp() {
-        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulConnection<byte[], byte[]> p = connector.publish();
         StatefulRedisPubSubConnection<byte[], byte[]> s = connector.subscribe();
         return p != null && s != null && p.isOpen() && s.isOpen() && subscriber.isSubscribed() && !adapter.stopped();
     }
@@ -108,17 +111,33 @@ final class HealthCheck {
 
     private void goConnected() {
         peerWaitStart = 0;
+        if (publisher.resendsFirst() && publisher.waiting() > 0) {
+            if (resending) return;
+            resending = true;
+            publisher.resend(connector.publish()).whenComplete((v, e) -> tasks.run(() -> {
+                resending = false;
+                if (publisher.waiting() == 0) check();
+                else tasks.schedule(this::check, RESEND_AGAIN_MILLIS); // refused again: not in a tight loop
+            }));
+            return;
+        }
         publisher.resend(connector.publish());
         adapter.up();
     }
 
     /** Asks Redis how many subscribers the channel has; remembers it while connected, or hands it on. */
     private void pollSubscribers(LongConsumer then) {
-        StatefulRedisConnection<byte[], byte[]> p = connector.publish();
+        StatefulConnection<byte[], byte[]> p = connector.publish();
         if (p == null || numsubInFlight) return;
         numsubInFlight = true;
         try {
-            p.async().pubsubNumsub(channel).whenComplete((m, e) -> {
+            var counted = Commands.subscribers(p, channel);
+            if (counted == null) { // a cluster: no node counts them all; not waited for
+                numsubInFlight = false;
+                if (then != null) then.accept(Long.MAX_VALUE);
+                return;
+            }
+            counted.whenComplete((m, e) -> {
                 numsubInFlight = false;
                 if (e != null && SyncFailures.isUnrecoverable(e)) tasks.run(() -> adapter.unexpectedError("PUBSUB NUMSUB", e));
                 if (e != null || m == null) return;

@@ -2,13 +2,12 @@ package org.feathers4j.sync.redis.internal;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -49,10 +48,10 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     private final RedisSyncConfig config;
     private final String where;
     private final StreamKeys keys;
-    private final RedisClient client;
+    private final RedisEndpoint endpoint;
+    private final AbstractRedisClient client;
     private final boolean ownsClient;
     private final ClientResources ownResources;
-    private final RedisURI uri;
     private final Delay delay;
     private final Tasks tasks;
     private final StreamPublisher publisher;
@@ -60,8 +59,8 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     private final StreamCursor cursor;
     private final StreamReader reader;
     private final StateListener stateListener = new StateListener();
-    private volatile StatefulRedisConnection<byte[], byte[]> pub;
-    private volatile StatefulRedisConnection<byte[], byte[]> read;
+    private volatile StatefulConnection<byte[], byte[]> pub;
+    private volatile StatefulConnection<byte[], byte[]> read;
     // connected as Lettuce's events tell (isOpen() stays true while Lettuce reconnects)
     private volatile boolean pubUp;
     private volatile boolean readUp;
@@ -70,21 +69,21 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     private int failedAttempts; // reader thread only
     private int tlsStalls; // reader thread only
 
-    private RedisStreamsAdapter(SyncOptions options, RedisSyncConfig config, RedisClient client, boolean ownsClient,
-                                ClientResources ownResources, RedisURI uri) {
+    private RedisStreamsAdapter(SyncOptions options, RedisSyncConfig config, RedisEndpoint endpoint, boolean ownsClient,
+                                ClientResources ownResources) {
         super(RedisSyncAdapter.TYPE, options);
         this.config = config;
-        this.client = client;
+        this.endpoint = endpoint;
+        this.client = endpoint.client();
         this.ownsClient = ownsClient;
         this.ownResources = ownResources;
-        this.uri = uri;
-        this.where = SyncOptions.redact(options.uri());
+        this.where = options.uri() != null ? SyncOptions.redact(options.uri()) : "given cluster client";
         this.keys = new StreamKeys(options.key());
         this.delay = Delay.fullJitter(config.retryDelayMin(), config.retryDelayMax(), config.retryDelayMin().toMillis(),
                 TimeUnit.MILLISECONDS);
         this.tasks = new Tasks(this::unexpectedError);
         this.publisher = new StreamPublisher(this, tasks, keys.stream(), options.bufferSize(), config.streamMaxLength(),
-                config.streamMaxAge().toMillis());
+                config.streamMaxAge().toMillis(), endpoint.isCluster());
         this.delivery = new StreamDelivery(this, options.deliveryQueueSize(), options.deliveryQueueBytes(),
                 new StreamDelivery.Position(StreamId.ZERO, 0));
         this.cursor = new StreamCursor(this, options.instanceIdFixed() ? keys.cursor(options.instanceId()) : null);
@@ -99,7 +98,9 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
      */
     public static RedisStreamsAdapter fromUri(SyncOptions options, RedisSyncConfig config) {
         SyncAssert.notNull("config", config);
-        RedisURI uri = uri(options, config);
+        boolean cluster = ClusterClients.isClusterUri(options.uri());
+        RedisURI uri = cluster ? null : uri(options, config);
+        if (cluster) RedisUris.parseCluster(options.uri()); // a bad URI fails before any thread is made
         ClientResources resources = config.clientResources();
         ClientResources own = null;
         if (resources == null) {
@@ -107,15 +108,13 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
                     config.retryDelayMax(), config.retryDelayMin().toMillis(), TimeUnit.MILLISECONDS)).build();
             resources = own;
         }
+        if (cluster) return new RedisStreamsAdapter(options, config, ClusterClients.make(options, config, resources), true, own);
         RedisClient client = RedisClient.create(resources);
-        ClientOptions.Builder b = ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build());
+        ClientOptions.Builder b = ClientOptions.builder();
+        ClusterClients.common(b, config);
         if (config.clientOptions() != null) config.clientOptions().accept(b);
         client.setOptions(b.build());
-        return new RedisStreamsAdapter(options, config, client, true, own, uri);
+        return new RedisStreamsAdapter(options, config, new RedisEndpoint.Single(client, uri), true, own);
     }
 
     /**
@@ -127,7 +126,18 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     public static RedisStreamsAdapter fromClient(RedisClient client, SyncOptions options, RedisSyncConfig config) {
         SyncAssert.notNull("client", client);
         SyncAssert.notNull("config", config);
-        return new RedisStreamsAdapter(options, config, client, false, null, uri(options, config));
+        return new RedisStreamsAdapter(options, config, new RedisEndpoint.Single(client, uri(options, config)), false, null);
+    }
+
+    /**
+     * A streams-mode adapter that opens its two connections from the caller's cluster client and closes them,
+     * never the client.
+     */
+    public static RedisStreamsAdapter fromClusterClient(RedisClusterClient client, SyncOptions options, RedisSyncConfig config) {
+        SyncAssert.notNull("client", client);
+        SyncAssert.notNull("config", config);
+        return new RedisStreamsAdapter(options, config, new RedisEndpoint.Cluster(client, RedisSyncAdapter.isTlsUri(options.uri())),
+                false, null);
     }
 
     private static RedisURI uri(SyncOptions options, RedisSyncConfig config) {
@@ -184,8 +194,8 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     private CompletableFuture<Void> closeConnections() {
         client.removeListener(stateListener);
         List<CompletableFuture<?>> closing = new ArrayList<>();
-        StatefulRedisConnection<byte[], byte[]> r = read;
-        StatefulRedisConnection<byte[], byte[]> p = pub;
+        StatefulConnection<byte[], byte[]> r = read;
+        StatefulConnection<byte[], byte[]> p = pub;
         if (r != null) closing.add(r.closeAsync());
         if (p != null) closing.add(p.closeAsync());
         CompletableFuture<Void> all = CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).handle((v, e) -> null);
@@ -209,12 +219,12 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
      * The reader's connection; the first time (and until both are made) opens the publish connection, then the
      * reader's, blocking, with the retry delays. {@code null} while they cannot be made. Reader thread.
      */
-    StatefulRedisConnection<byte[], byte[]> readerConnection() {
-        StatefulRedisConnection<byte[], byte[]> r = read;
+    StatefulConnection<byte[], byte[]> readerConnection() {
+        StatefulConnection<byte[], byte[]> r = read;
         if (r != null) return r;
         String which = pub == null ? "publish" : "stream reader";
         try {
-            StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE, uri);
+            StatefulConnection<byte[], byte[]> c = endpoint.connect(keys.stream()).join();
             if (stopped()) {
                 c.closeAsync();
                 return null;
@@ -249,7 +259,7 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
                     + " (not retried: fix the credentials or TLS settings)", e));
             return;
         }
-        if (uri.isSsl() && Errors.isHandshakeStall(e) && ++tlsStalls >= 3) {
+        if (endpoint.isSsl() && Errors.isHandshakeStall(e) && ++tlsStalls >= 3) {
             fail(new SyncException(RedisSyncAdapter.TYPE, Reason.TLS, "redis sync cannot connect to " + where
                     + ": the TLS handshake did not complete in " + tlsStalls + " attempts (" + SyncFailures.describe(e)
                     + "); is the port a TLS port? Not retried further", e));
@@ -272,8 +282,8 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     /** Derives the state from both connections and the reader. Scheduler thread. */
     private void check() {
         if (stopped()) return;
-        StatefulRedisConnection<byte[], byte[]> p = pub;
-        StatefulRedisConnection<byte[], byte[]> r = read;
+        StatefulConnection<byte[], byte[]> p = pub;
+        StatefulConnection<byte[], byte[]> r = read;
         if (p == null || r == null) return;
         boolean up = pubUp && readUp && reader.healthy();
         if (up) {
@@ -299,7 +309,7 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
     /** Every second: the cursor (if it moved) and the age trim. Scheduler thread. */
     private void upkeep() {
         if (stopped()) return;
-        StatefulRedisConnection<byte[], byte[]> p = pubUp ? pub : null; // not while Lettuce reconnects
+        StatefulConnection<byte[], byte[]> p = pubUp ? pub : null; // not while Lettuce reconnects
         cursor.store(p, delivery.delivered(), false);
         publisher.trimByAge(p);
     }
@@ -399,6 +409,8 @@ public final class RedisStreamsAdapter extends AbstractSyncAdapter {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            // a cluster's node connections are not the two cluster connections: any of them may carry the read
+            if (endpoint.isCluster()) reader.connectionLost();
             if ((Object) connection == pub) pubUp = false;
             if ((Object) connection == read) {
                 readUp = false;

@@ -3,9 +3,8 @@ package org.feathers4j.sync.redis.internal;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -46,8 +45,8 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     private volatile boolean released;
 
     /** Where the connections come from and what the adapter owns. */
-    record Source(RedisClient client, boolean ownsClient, ClientResources ownResources, PromptTimer ownTimer,
-                  OwnChannels channels, RedisURI uri, StatefulRedisConnection<byte[], byte[]> publish,
+    record Source(RedisEndpoint endpoint, boolean ownsClient, ClientResources ownResources, PromptTimer ownTimer,
+                  OwnChannels channels, StatefulRedisConnection<byte[], byte[]> publish,
                   StatefulRedisPubSubConnection<byte[], byte[]> subscribe) {
     }
 
@@ -55,12 +54,14 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         super(TYPE, options);
         this.config = config;
         byte[] channel = options.key().getBytes(StandardCharsets.UTF_8);
-        RedisURI uri = source.uri();
         this.where = options.uri() != null ? SyncOptions.redact(options.uri())
-                : uri != null ? uri.getHost() + ":" + uri.getPort() : "given connections";
+                : source.endpoint() != null ? "given cluster client" : "given connections";
+        // sharded pub/sub is a cluster feature; one Redis keeps classic pub/sub (what feathers-sync speaks)
+        boolean sharded = config.sharded() && source.endpoint() != null && source.endpoint().isCluster();
         this.tasks = new Tasks(this::unexpectedError);
-        this.subscriber = new Subscriber(this, tasks, channel, options);
-        this.publisher = new Publisher(this, tasks, channel, options.bufferSize());
+        this.subscriber = new Subscriber(this, tasks, channel, options, sharded);
+        this.publisher = new Publisher(this, tasks, channel, options.bufferSize(), sharded,
+                source.endpoint() != null && source.endpoint().isCluster());
         this.connector = new Connector(this, tasks, subscriber, delay(config), source);
         this.health = new HealthCheck(this, tasks, connector, subscriber, publisher, channel, config.resubscribeWait().toMillis());
         if (source.channels() != null) source.channels().readsTo(subscriber);
@@ -84,7 +85,9 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
      */
     public static RedisSyncAdapter fromUri(SyncOptions options, RedisSyncConfig config) {
         SyncAssert.notNull("config", config);
-        RedisURI uri = uri(options, config);
+        boolean cluster = ClusterClients.isClusterUri(options.uri());
+        RedisURI uri = cluster ? null : uri(options, config);
+        if (cluster) RedisUris.parseCluster(options.uri()); // a bad URI fails before any thread is made
         ClientResources resources = config.clientResources();
         ClientResources own = null;
         PromptTimer timer = null;
@@ -96,15 +99,17 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
             timer.runPromptOn(own.eventExecutorGroup()); // the reconnect due at once runs at once (see PromptTimer)
             resources = own;
         }
+        if (cluster) {
+            RedisEndpoint endpoint = ClusterClients.make(options, config, resources);
+            return new RedisSyncAdapter(options, config, new Source(endpoint, true, own, timer, channels, null, null));
+        }
         RedisClient client = RedisClient.create(resources);
-        ClientOptions.Builder b = ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .socketOptions(SocketOptions.builder().connectTimeout(config.connectTimeout()).keepAlive(true).build());
+        ClientOptions.Builder b = ClientOptions.builder();
+        ClusterClients.common(b, config);
         if (config.clientOptions() != null) config.clientOptions().accept(b);
         client.setOptions(b.build());
-        return new RedisSyncAdapter(options, config, new Source(client, true, own, timer, channels, uri, null, null));
+        return new RedisSyncAdapter(options, config, new Source(new RedisEndpoint.Single(client, uri), true, own, timer,
+                channels, null, null));
     }
 
     /**
@@ -120,7 +125,30 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     public static RedisSyncAdapter fromClient(RedisClient client, SyncOptions options, RedisSyncConfig config) {
         SyncAssert.notNull("client", client);
         SyncAssert.notNull("config", config);
-        return new RedisSyncAdapter(options, config, new Source(client, false, null, null, null, uri(options, config), null, null));
+        return new RedisSyncAdapter(options, config, new Source(new RedisEndpoint.Single(client, uri(options, config)), false,
+                null, null, null, null, null));
+    }
+
+    /**
+     * An adapter that opens its two connections from the caller's Redis Cluster client and closes them, but never
+     * the client. Pub/sub mode follows topology changes only as far as the client's topology refresh options let it
+     * see them: enable adaptive and periodic refresh ({@code ClusterTopologyRefreshOptions}).
+     *
+     * @param client  the caller's cluster client
+     * @param options the sync options, a copy the adapter keeps; the URI is optional (its query may set the mode)
+     * @param config  the Redis settings
+     * @return the adapter, not yet started
+     */
+    public static RedisSyncAdapter fromClusterClient(RedisClusterClient client, SyncOptions options, RedisSyncConfig config) {
+        SyncAssert.notNull("client", client);
+        SyncAssert.notNull("config", config);
+        return new RedisSyncAdapter(options, config, new Source(new RedisEndpoint.Cluster(client, isTlsUri(options.uri())),
+                false, null, null, null, null, null));
+    }
+
+    /** Whether a URI given beside a client names TLS ({@code rediss…}). */
+    static boolean isTlsUri(String uri) {
+        return uri != null && uri.trim().toLowerCase(java.util.Locale.ROOT).startsWith("rediss");
     }
 
     /**
@@ -141,7 +169,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         SyncAssert.notNull("config", config);
         SyncAssert.isTrue((Object) publish != subscribe, () -> "the publish and the subscribe connection must be two "
                 + "connections: a subscribed connection cannot PUBLISH");
-        return new RedisSyncAdapter(options, config, new Source(null, false, null, null, null, null, publish, subscribe));
+        return new RedisSyncAdapter(options, config, new Source(null, false, null, null, null, publish, subscribe));
     }
 
     private static RedisURI uri(SyncOptions options, RedisSyncConfig config) {
@@ -204,6 +232,12 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
     /** A connection was lost or could not be made; retrying. */
     void down(SyncException cause) {
         disconnected(cause);
+    }
+
+    /** A subscription on a cluster failed: read the topology again, and retry shortly (not in a tight loop). */
+    void retrySubscribeOnCluster() {
+        connector.refreshTopology();
+        tasks.schedule(health::check, 100);
     }
 
     /** An error that changes nothing: the last error. */

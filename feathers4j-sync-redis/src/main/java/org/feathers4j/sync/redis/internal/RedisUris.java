@@ -1,12 +1,20 @@
 package org.feathers4j.sync.redis.internal;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import java.util.List;
 import java.util.Locale;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.redis.RedisSync;
 import org.feathers4j.sync.redis.RedisSyncConfig;
+import org.feathers4j.sync.spi.support.SyncAssert;
 
-/** Turns sync URIs into Lettuce {@link RedisURI}s; accepts the {@code +} spellings of the Sentinel schemes. */
+/**
+ * Turns sync URIs into Lettuce {@link RedisURI}s; accepts the {@code +} spellings of the Sentinel schemes. A
+ * cluster URI ({@code redis-cluster://host1:7000,host2:7001}, TLS: {@code rediss-cluster://}) lists seed nodes the
+ * way Lettuce's cluster client reads {@code redis://host1:7000,host2:7001}: user info, database and query apply to
+ * every seed, a seed without a port gets 6379.
+ */
 final class RedisUris {
 
     private RedisUris() {
@@ -18,10 +26,50 @@ final class RedisUris {
      * @throws IllegalArgumentException with the (redacted) URI and the reason
      */
     static RedisURI parse(String uri) {
-        if (uri == null || uri.isBlank()) {
-            throw new IllegalArgumentException("the redis sync adapter needs a 'uri' such as redis://localhost:6379");
+        String u = checked(uri);
+        String scheme = scheme(u);
+        SyncAssert.isTrue(!isCluster(scheme), () -> "sync uri '" + SyncOptions.redact(u) + "' is a Redis "
+                + "Cluster URI: a RedisClient cannot serve it; use RedisSync.of(uri) or RedisSync.with(RedisClusterClient, options)");
+        String lettuceScheme = scheme.replace('+', '-');
+        try {
+            return RedisURI.create(lettuceScheme + escapeUserInfo(withoutOwnParameters(u.substring(scheme.length()))));
+        } catch (RuntimeException e) {
+            // neither Lettuce's message nor the exception as cause: they echo parts of the URI, the password's too
+            throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' is not a valid Redis URI ("
+                    + e.getClass().getSimpleName() + "); check the host, port, database and sentinel master", null);
         }
-        String u = uri.trim();
+    }
+
+    /**
+     * Parses a cluster URI into the seed nodes' URIs.
+     *
+     * @throws IllegalArgumentException with the (redacted) URI and the reason
+     */
+    static List<RedisURI> parseCluster(String uri) {
+        String u = checked(uri);
+        String scheme = scheme(u);
+        SyncAssert.isTrue(isCluster(scheme), () -> "sync uri '" + SyncOptions.redact(u) + "' is not a cluster URI");
+        String lettuceScheme = scheme.startsWith("rediss") ? "rediss" : "redis";
+        List<RedisURI> seeds;
+        try {
+            seeds = RedisClusterURIUtil.toRedisURIs(java.net.URI.create(lettuceScheme
+                    + escapeUserInfo(withoutOwnParameters(u.substring(scheme.length())))));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' is not a valid Redis Cluster URI ("
+                    + e.getClass().getSimpleName() + "); expected redis-cluster://host1:port1,host2:port2", null);
+        }
+        SyncAssert.isTrue(!seeds.isEmpty() && seeds.stream().allMatch(s -> s.getHost() != null && !s.getHost().isBlank()),
+                () -> "sync uri '" + SyncOptions.redact(u) + "' names no cluster node; expected redis-cluster://host1:port1,host2:port2");
+        return seeds;
+    }
+
+    /** Whether a scheme (lower case) is a cluster one. */
+    static boolean isCluster(String scheme) {
+        return scheme.equals("redis-cluster") || scheme.equals("rediss-cluster");
+    }
+
+    /** The URI's scheme, lower case; refuses an unknown one. */
+    static String scheme(String u) {
         int colon = u.indexOf(':');
         if (colon <= 0) throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' has no scheme");
         String scheme = u.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -29,14 +77,14 @@ final class RedisUris {
             throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "': scheme '" + scheme
                     + "' is not one of " + RedisSync.SCHEMES);
         }
-        String lettuceScheme = scheme.replace('+', '-');
-        try {
-            return RedisURI.create(lettuceScheme + escapeUserInfo(withoutOwnParameters(u.substring(colon))));
-        } catch (RuntimeException e) {
-            // neither Lettuce's message nor the exception as cause: they echo parts of the URI, the password's too
-            throw new IllegalArgumentException("sync uri '" + SyncOptions.redact(u) + "' is not a valid Redis URI ("
-                    + e.getClass().getSimpleName() + "); check the host, port, database and sentinel master", null);
+        return scheme;
+    }
+
+    private static String checked(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("the redis sync adapter needs a 'uri' such as redis://localhost:6379");
         }
+        return uri.trim();
     }
 
     /**

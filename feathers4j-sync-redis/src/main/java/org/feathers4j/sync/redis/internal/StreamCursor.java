@@ -1,6 +1,6 @@
 package org.feathers4j.sync.redis.internal;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +36,8 @@ final class StreamCursor {
      *
      * @throws Exception what the read threw, or a malformed value
      */
-    StreamDelivery.Position load(StatefulRedisConnection<byte[], byte[]> c, long timeoutMillis) throws Exception {
-        byte[] v = c.async().get(key).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    StreamDelivery.Position load(StatefulConnection<byte[], byte[]> c, long timeoutMillis) throws Exception {
+        byte[] v = Commands.of(c).get(key).get(timeoutMillis, TimeUnit.MILLISECONDS);
         if (v == null) return null;
         String s = new String(v, StandardCharsets.UTF_8).trim();
         int sp = s.indexOf(' ');
@@ -57,14 +57,14 @@ final class StreamCursor {
      * Writes the position if it changed since the last write; returns when Redis took it (or failed). Unless
      * {@code force} (on close), skipped while a write is in flight.
      */
-    CompletableFuture<Void> store(StatefulRedisConnection<byte[], byte[]> c, StreamDelivery.Position p, boolean force) {
+    CompletableFuture<Void> store(StatefulConnection<byte[], byte[]> c, StreamDelivery.Position p, boolean force) {
         if (key == null || p == null || c == null || !c.isOpen() || p.equals(written) || (inFlight && !force)) {
             return CompletableFuture.completedFuture(null);
         }
         inFlight = true;
         try {
             byte[] value = (p.id() + " " + p.position()).getBytes(StandardCharsets.UTF_8);
-            return c.async().set(key, value).toCompletableFuture().handle((ok, e) -> {
+            return Commands.of(c).set(key, value).toCompletableFuture().handle((ok, e) -> {
                 inFlight = false;
                 if (e == null) {
                     written = p;

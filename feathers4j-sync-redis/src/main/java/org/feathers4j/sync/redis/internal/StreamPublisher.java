@@ -2,7 +2,7 @@ package org.feathers4j.sync.redis.internal;
 
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XTrimArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,14 @@ final class StreamPublisher {
         }
     }
 
-    StreamPublisher(RedisStreamsAdapter adapter, Tasks tasks, byte[] stream, int bufferSize, long maxLength, long maxAgeMillis) {
+    private final boolean cluster;
+    // cluster only: the XADDs in flight, by first-send order
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.concurrent.Future<?>> inFlight =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    StreamPublisher(RedisStreamsAdapter adapter, Tasks tasks, byte[] stream, int bufferSize, long maxLength, long maxAgeMillis,
+                    boolean cluster) {
+        this.cluster = cluster;
         this.adapter = adapter;
         this.tasks = tasks;
         this.stream = stream;
@@ -61,7 +68,7 @@ final class StreamPublisher {
      * Adds one message to the stream; the future completes when Redis took it, possibly after retries. While
      * failed messages wait to be sent again, a new one waits behind them instead of overtaking them.
      */
-    CompletableFuture<Void> send(StatefulRedisConnection<byte[], byte[]> connection, byte[] message) {
+    CompletableFuture<Void> send(StatefulConnection<byte[], byte[]> connection, byte[] message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Outgoing o = new Outgoing(order.incrementAndGet(), message, done, 1);
         synchronized (retries) {
@@ -75,7 +82,7 @@ final class StreamPublisher {
     }
 
     /** One XADD; the returned future completes once it succeeded, or once its failure was handled (held or failed). */
-    private CompletableFuture<Void> attempt(StatefulRedisConnection<byte[], byte[]> c, Outgoing o) {
+    private CompletableFuture<Void> attempt(StatefulConnection<byte[], byte[]> c, Outgoing o) {
         CompletableFuture<Void> tried = new CompletableFuture<>();
         if (c == null) {
             onError(o, new SyncException(RedisSyncAdapter.TYPE, Reason.UNREACHABLE, "redis sync: not connected"));
@@ -83,8 +90,13 @@ final class StreamPublisher {
             return tried;
         }
         try {
-            c.async().xadd(stream, addArgs, Map.of(StreamKeys.FIELD, o.message())).whenComplete((id, e) -> {
+            var f = Commands.of(c).xadd(stream, addArgs, Map.of(StreamKeys.FIELD, o.message()));
+            if (cluster) inFlight.put(o.order(), f);
+            f.whenComplete((id, e) -> {
+                if (cluster) inFlight.remove(o.order(), f);
                 if (e == null) o.done().complete(null);
+                else if (e instanceof java.util.concurrent.CancellationException) onError(o, new SyncException(
+                        RedisSyncAdapter.TYPE, Reason.UNREACHABLE, "redis sync: XADD given up: its node connection failed"));
                 else onError(o, SyncFailures.unwrap(e));
                 tried.complete(null);
             });
@@ -109,6 +121,10 @@ final class StreamPublisher {
             synchronized (retries) {
                 hold(Errors.isRefusedUnsent(e) ? o : o.next()); // never sent: not an attempt
             }
+            // on a cluster an XADD in flight to a master that died or lost the slot can wait for the whole command
+            // timeout; added after newer ones it would break the stream's order. Give them all up now: they are
+            // sent again first, in order (one that did arrive is then in the stream twice; receivers drop the copy)
+            if (cluster) for (var f : inFlight.values()) f.cancel(false);
             tasks.run(() -> adapter.down(error));
             return;
         }
@@ -137,7 +153,7 @@ final class StreamPublisher {
      * failed again (then it waits here again, and {@link #waiting()} says so): the adapter flushes its buffer
      * only after that, so that a later message never overtakes an earlier one in the stream. Scheduler thread.
      */
-    CompletableFuture<Void> resend(StatefulRedisConnection<byte[], byte[]> connection) {
+    CompletableFuture<Void> resend(StatefulConnection<byte[], byte[]> connection) {
         List<Outgoing> again;
         synchronized (retries) {
             if (retries.isEmpty()) return CompletableFuture.completedFuture(null);
@@ -168,13 +184,13 @@ final class StreamPublisher {
     }
 
     /** Trims entries older than {@code streamMaxAge} (approximately, by id); no-op without it. Scheduler thread. */
-    void trimByAge(StatefulRedisConnection<byte[], byte[]> c) {
+    void trimByAge(StatefulConnection<byte[], byte[]> c) {
         if (maxAgeMillis <= 0 || c == null || !c.isOpen() || trimInFlight) return;
         long oldest = System.currentTimeMillis() - maxAgeMillis; // ids are the server's clock: skew shifts the age
         if (oldest <= 0) return;
         trimInFlight = true;
         try {
-            c.async().xtrim(stream, XTrimArgs.Builder.minId(oldest + "-0").approximateTrimming()).whenComplete((n, e) -> {
+            Commands.of(c).xtrim(stream, XTrimArgs.Builder.minId(oldest + "-0").approximateTrimming()).whenComplete((n, e) -> {
                 trimInFlight = false;
                 if (e == null) trims.incrementAndGet();
                 else if (!Errors.isConnectionProblem(e)) adapter.note(Errors.failure("redis sync: XTRIM of '"

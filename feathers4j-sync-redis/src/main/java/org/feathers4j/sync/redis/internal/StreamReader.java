@@ -4,7 +4,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -119,7 +119,7 @@ final class StreamReader {
 
     private void run() {
         while (!adapter.stopped()) {
-            StatefulRedisConnection<byte[], byte[]> c = adapter.readerConnection();
+            StatefulConnection<byte[], byte[]> c = adapter.readerConnection();
             if (c == null || !c.isOpen() || !adapter.readerUp()) {
                 unhealthy();
                 if (!pause(POLL_MILLIS)) return;
@@ -182,7 +182,7 @@ final class StreamReader {
     }
 
     /** Where to start: the stream's current end (NEW), or the stored cursor (LAST; the end if there is none). */
-    private void position(StatefulRedisConnection<byte[], byte[]> c) throws Exception {
+    private void position(StatefulConnection<byte[], byte[]> c) throws Exception {
         StreamDelivery.Position stored = resume == SyncOptions.Resume.LAST && cursor.enabled()
                 ? cursor.load(c, timeoutMillis) : null;
         if (stored != null) {
@@ -210,14 +210,14 @@ final class StreamReader {
         positioned = true;
     }
 
-    private List<Object> check(StatefulRedisConnection<byte[], byte[]> c, int count) throws Exception {
+    private List<Object> check(StatefulConnection<byte[], byte[]> c, int count) throws Exception {
         checks.incrementAndGet();
-        RedisFuture<List<Object>> f = c.async().eval(CHECK_SCRIPT, ScriptOutputType.MULTI, new byte[][] {stream},
+        RedisFuture<List<Object>> f = Commands.of(c).eval(CHECK_SCRIPT, ScriptOutputType.MULTI, new byte[][] {stream},
                 ("(" + lastId).getBytes(StandardCharsets.US_ASCII), String.valueOf(count).getBytes(StandardCharsets.US_ASCII));
         return await(f, timeoutMillis);
     }
 
-    private void checkedRead(StatefulRedisConnection<byte[], byte[]> c, int count) throws Exception {
+    private void checkedRead(StatefulConnection<byte[], byte[]> c, int count) throws Exception {
         List<Object> r = check(c, count);
         lastCheck = System.nanoTime();
         suspect = false;
@@ -266,9 +266,9 @@ final class StreamReader {
         suspect = entries.size() >= count; // catching up: check again on the next read
     }
 
-    private void blockingRead(StatefulRedisConnection<byte[], byte[]> c, int count) throws Exception {
+    private void blockingRead(StatefulConnection<byte[], byte[]> c, int count) throws Exception {
         long losses = connectionLosses.get();
-        RedisFuture<List<StreamMessage<byte[], byte[]>>> f = c.async().xread(
+        RedisFuture<List<StreamMessage<byte[], byte[]>>> f = Commands.of(c).xread(
                 XReadArgs.Builder.block(BLOCK_MILLIS).count(count), XReadArgs.StreamOffset.from(stream, lastId));
         List<StreamMessage<byte[], byte[]>> messages = await(f, BLOCK_MILLIS + timeoutMillis);
         if (connectionLosses.get() != losses) {
@@ -317,9 +317,27 @@ final class StreamReader {
         delivery.add(new StreamDelivery.Item(null, g, id, pos));
     }
 
-    private static <T> T await(RedisFuture<T> f, long millis) throws Exception {
+    /**
+     * The reply within {@code millis}; given up early when a connection is lost meanwhile (on a cluster a dead
+     * master's node connection never comes back, and the read sent to it would wait for the whole timeout).
+     */
+    private <T> T await(RedisFuture<T> f, long millis) throws Exception {
+        long losses = connectionLosses.get();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {
-            return f.get(millis, TimeUnit.MILLISECONDS);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    return f.get(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (connectionLosses.get() != losses) {
+                        f.cancel(false);
+                        throw new org.feathers4j.sync.SyncException(RedisSyncAdapter.TYPE,
+                                org.feathers4j.sync.SyncException.Reason.UNREACHABLE, "redis sync: a connection was lost during the read", e);
+                    }
+                    if (deadline - System.nanoTime() <= 0) throw e;
+                }
+            }
         } catch (TimeoutException e) {
             f.cancel(false);
             throw new org.feathers4j.sync.SyncException(RedisSyncAdapter.TYPE, org.feathers4j.sync.SyncException.Reason.UNREACHABLE,

@@ -1,5 +1,10 @@
 package org.feathers4j.sync.redis.internal;
 
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Arrays;
@@ -9,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.feathers4j.sync.SyncOptions;
 import org.feathers4j.sync.spi.support.DeliveryQueue;
 import org.feathers4j.sync.spi.support.SyncFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The subscription: SUBSCRIBE on the pub/sub connection, the listener that follows it, and the hand-off of
@@ -17,21 +24,37 @@ import org.feathers4j.sync.spi.support.SyncFailures;
  * woken once per socket read; otherwise per message. The hand-off is a {@link DeliveryQueue} bounded by
  * {@link SyncOptions#deliveryQueueSize()} and {@link SyncOptions#deliveryQueueBytes()}: Redis pushes pub/sub
  * messages as fast as they are published, and a flood must not grow the heap without limit.
+ *
+ * <p>On a Redis Cluster, sharded ({@code SSUBSCRIBE}): the subscription is made on the node connection of the
+ * channel's slot master, and it counts as lost when that connection drops, when Redis ends it ({@code sunsubscribe}:
+ * the slot moved away), or when the topology names another master for the slot (failover); the health check then
+ * subscribes on the slot's master again. Classic {@code SUBSCRIBE} on a cluster sits on the pub/sub connection's
+ * default node: every node hears every classic PUBLISH.
  */
 final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
 
     private final RedisSyncAdapter adapter;
     private final Tasks tasks;
     private final byte[] channel;
     private final int queueSize;
     private final long queueBytes;
+    private final boolean sharded;
+    private final int slot;
+    private final ClusterListener clusterListener = new ClusterListener();
+    private volatile StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster; // null on one Redis
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> node; // sharded: the slot master's connection
+    private volatile String subscribedOn; // sharded: the node id that confirmed the subscription
     private final AtomicLong subscribes = new AtomicLong();
     private volatile boolean handOffPerRead;
     private volatile boolean subscribed;
     private volatile boolean inFlight;
     private volatile DeliveryQueue delivery;
 
-    Subscriber(RedisSyncAdapter adapter, Tasks tasks, byte[] channel, SyncOptions options) {
+    Subscriber(RedisSyncAdapter adapter, Tasks tasks, byte[] channel, SyncOptions options, boolean sharded) {
+        this.sharded = sharded;
+        this.slot = SlotHash.getSlot(channel);
         this.adapter = adapter;
         this.tasks = tasks;
         this.channel = channel;
@@ -49,9 +72,45 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
         delivery = new DeliveryQueue(RedisSyncAdapter.TYPE, queueSize, queueBytes, adapter::handle);
     }
 
-    /** Whether Redis confirmed the subscription on the current connection. */
+    /** The channel. */
+    byte[] channel() {
+        return channel;
+    }
+
+    /** Adds the listener (on a cluster connection, the one that also hears the nodes' messages). */
+    void listenTo(StatefulRedisPubSubConnection<byte[], byte[]> s) {
+        if (s instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> c) {
+            cluster = c;
+            c.addListener(clusterListener);
+        } else {
+            s.addListener(this);
+        }
+    }
+
+    /**
+     * Whether Redis confirmed the subscription on the current connection; sharded, also whether that node is still
+     * the slot's master as the topology says.
+     */
     boolean isSubscribed() {
-        return subscribed;
+        if (!subscribed) return false;
+        StatefulRedisClusterPubSubConnection<byte[], byte[]> c = cluster;
+        if (!sharded || c == null) return true;
+        StatefulRedisPubSubConnection<byte[], byte[]> n = node;
+        RedisClusterNode master = c.getPartitions().getMasterBySlot(slot);
+        String on = subscribedOn;
+        if (n == null || !n.isOpen() || (master != null && on != null && !master.getNodeId().equals(on))) {
+            subscribed = false;
+            LOG.info("redis sync: the sharded subscription to '{}' (slot {}) is lost ({}); subscribing on the slot's master",
+                    adapter.key(), slot, n == null || !n.isOpen() ? "its node connection is down"
+                            : "the slot's master is now " + master.getUri());
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether the connection is the one the sharded subscription sits on (for Lettuce's connection events). */
+    boolean isNodeConnection(RedisChannelHandler<?, ?> connection) {
+        return connection != null && (Object) connection == node;
     }
 
     /** Marks the subscription lost (its connection dropped). */
@@ -65,6 +124,10 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
         inFlight = true;
         subscribes.incrementAndGet();
         try {
+            if (sharded && s instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> c) {
+                shardSubscribe(c);
+                return;
+            }
             s.async().subscribe(channel).whenComplete((v, error) -> {
                 inFlight = false;
                 if (error != null) tasks.run(() -> subscribeFailed(SyncFailures.unwrap(error)));
@@ -73,6 +136,27 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
             inFlight = false;
             adapter.unexpectedError("subscribe", e);
         }
+    }
+
+    /**
+     * SSUBSCRIBE on the node connection of the slot's master as the topology names it now (a MOVED reply to it
+     * would not be followed: a subscription is not a command Lettuce redirects).
+     */
+    private void shardSubscribe(StatefulRedisClusterPubSubConnection<byte[], byte[]> c) {
+        RedisClusterNode master = c.getPartitions().getMasterBySlot(slot);
+        if (master == null) {
+            inFlight = false;
+            tasks.run(() -> subscribeFailed(Errors.failure("redis sync: the cluster topology names no master for slot "
+                    + slot + " of '" + adapter.key() + "'", null)));
+            return;
+        }
+        c.getConnectionAsync(master.getNodeId()).thenCompose(n -> {
+            node = n;
+            return n.async().ssubscribe(channel).toCompletableFuture();
+        }).whenComplete((v, error) -> {
+            inFlight = false;
+            if (error != null) tasks.run(() -> subscribeFailed(SyncFailures.unwrap(error)));
+        });
     }
 
     private void subscribeFailed(Throwable e) {
@@ -84,7 +168,8 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
         } else {
             adapter.note(Errors.failure("redis sync cannot subscribe to '" + adapter.key() + "' on " + adapter.where()
                     + ": " + SyncFailures.describe(e), e));
-            adapter.checkSoon();
+            if (cluster != null) adapter.retrySubscribeOnCluster(); // the topology may be stale: refresh, then retry
+            else adapter.checkSoon();
         }
     }
 
@@ -110,6 +195,44 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
         adapter.checkSoon();
     }
 
+    /** The cluster connection's listener: the nodes' (sharded) messages and confirmations, with the node. */
+    private final class ClusterListener extends RedisClusterPubSubAdapter<byte[], byte[]> {
+        @Override
+        public void message(RedisClusterNode n, byte[] ch, byte[] message) {
+            Subscriber.this.message(ch, message);
+        }
+
+        @Override
+        public void smessage(RedisClusterNode n, byte[] ch, byte[] message) {
+            Subscriber.this.message(ch, message);
+        }
+
+        @Override
+        public void subscribed(RedisClusterNode n, byte[] ch, long count) {
+            Subscriber.this.subscribed(ch, count);
+        }
+
+        @Override
+        public void ssubscribed(RedisClusterNode n, byte[] ch, long count) {
+            if (!Arrays.equals(ch, channel)) return;
+            subscribedOn = n == null ? null : n.getNodeId();
+            Subscriber.this.subscribed(ch, count);
+        }
+
+        @Override
+        public void unsubscribed(RedisClusterNode n, byte[] ch, long count) {
+            Subscriber.this.unsubscribed(ch, count);
+        }
+
+        @Override
+        public void sunsubscribed(RedisClusterNode n, byte[] ch, long count) {
+            // Redis ends a sharded subscription when the slot leaves the node (resharding): subscribe where it went
+            if (Arrays.equals(ch, channel)) LOG.info("redis sync: Redis ended the sharded subscription to '{}' on {} (slot moved?)",
+                    adapter.key(), n == null ? "?" : n.getUri());
+            Subscriber.this.unsubscribed(ch, count);
+        }
+    }
+
     /** I/O thread, at the end of every read of one of the adapter's own channels: wakes the delivery thread. */
     void readComplete() {
         DeliveryQueue d = delivery;
@@ -121,7 +244,8 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
      * 2 seconds); the connection stays open.
      */
     CompletableFuture<?> detach(StatefulRedisPubSubConnection<byte[], byte[]> s) {
-        s.removeListener(this);
+        if (s instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> c) c.removeListener(clusterListener);
+        else s.removeListener(this);
         if (!s.isOpen()) return CompletableFuture.completedFuture(null);
         try {
             return s.async().unsubscribe(channel).toCompletableFuture().completeOnTimeout(null, 2, TimeUnit.SECONDS);
