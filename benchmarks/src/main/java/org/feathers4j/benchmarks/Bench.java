@@ -206,10 +206,10 @@ public final class Bench {
                 try {
                     Results.Rep figures = runOnce(r.config, rep);
                     r.reps.add(figures);
-                    log("  %-20s rep %d: %,9.0f ev/s  lost %d dup %d ooo %d  p50 %.3f p99 %.3f max %.3f ms  RSS A %.0f→%.0f MiB  CPU A %.0f ms/1k",
+                    log("  %-20s rep %d: %,9.0f ev/s  lost %d dup %d ooo %d  p50 %.3f p99 %.3f max %.3f ms  RSS A %.0f→%.0f MiB  CPU A %.0f ms/1k  ready %.2f s",
                             r.config.name(), rep, figures.evPerSec(), figures.lost(), figures.duplicates(), figures.outOfOrder(),
                             figures.latencyMs()[0], figures.latencyMs()[2], figures.latencyMs()[4], figures.rssReadyA(),
-                            figures.rssPeakA(), figures.cpuA());
+                            figures.rssPeakA(), figures.cpuA(), figures.readySec());
                 } catch (Exception e) {
                     r.errors.add("rep " + rep + ": " + e.getMessage());
                     log("  %-20s rep %d FAILED: %s", r.config.name(), rep, e.getMessage());
@@ -259,6 +259,7 @@ public final class Bench {
         if (busy >= 0.15) log("    the machine stayed busy before %s (%.0f%% of all cores): measured anyway", c.name(), busy * 100);
         List<Child> all = new ArrayList<>();
         try {
+            long starting = System.nanoTime();
             Child b = start(c, "B", key, rep);
             all.add(b);
             Child cc = start(c, "C", key, rep);
@@ -267,6 +268,7 @@ public final class Bench {
             all.add(a);
             List<Child> receivers = List.of(b, cc);
             for (Child ch : all) ch.expect("READY", Duration.ofSeconds(90));
+            double readySec = (System.nanoTime() - starting) / 1e9;
             Thread.sleep(200);
             ProcStats.Sample readyA = a.sample();
             ProcStats.Sample readyB = b.sample();
@@ -339,7 +341,7 @@ public final class Bench {
             ProcStats.Sample endC = cc.sample();
             return new Results.Rep(Math.min(evB, evC), rate(sa, burstStart), lost, dup, ooo, latMs, latLost,
                     readyA.rssMiB(), endA.hwmMiB(), Math.max(readyB.rssMiB(), readyC.rssMiB()),
-                    Math.max(endB.hwmMiB(), endC.hwmMiB()), cpuA, cpuRecv, util);
+                    Math.max(endB.hwmMiB(), endC.hwmMiB()), cpuA, cpuRecv, util, readySec);
         } finally {
             for (Child ch : all) ch.close();
             Brokers.cleanup(c.broker(), key);

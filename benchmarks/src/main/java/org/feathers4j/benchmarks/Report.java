@@ -107,9 +107,10 @@ final class Report {
 
         if (results.stream().anyMatch(Results.ConfigResult::hasFigures)) {
             sb.append("| config | ev/s to each other instance | vs feathers-sync | lost | dup | out of order "
-                    + "| latency p50 / p90 / p99 / p99.9 / max (ms) | p99 vs feathers-sync | RSS A ready → peak (MiB) "
-                    + "| RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C | CPU % of a core in the burst: A / B,C / broker / all (of 200) |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|---|\n");
+                    + "| latency p50 / p90 / p99 / p99.9 / max (ms) | p99 of each repetition (ms) | p99 vs feathers-sync: median (each repetition) "
+                    + "| RSS A ready → peak (MiB) | RSS B,C ready → peak (MiB) | CPU ms per 1k events A / B,C "
+                    + "| CPU % of a core in the burst: A / B,C / broker / all (of 200) | 3 instances ready after (s): median (min–max) |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---|---|---|---|---|---|---|---|\n");
             for (Results.ConfigResult r : results) {
                 if (!r.hasFigures()) continue;
                 Results.ConfigResult base = find(r.config.baselineName());
@@ -122,16 +123,21 @@ final class Report {
                         .append(" | ").append(count(r.median(Results.Rep::outOfOrder)))
                         .append(" | ").append(ms(r.latency(0))).append(" / ").append(ms(r.latency(1))).append(" / ")
                         .append(ms(r.latency(2))).append(" / ").append(ms(r.latency(3))).append(" / ").append(ms(r.latency(4)))
-                        .append(" | ").append(hasBase ? ratio(r.latency(2) / base.latency(2)) : "")
+                        .append(" | ").append(perRep(r, x -> x.latencyMs()[2]))
+                        .append(" | ").append(hasBase ? ratio(r.latency(2) / base.latency(2)) + p99RatioPerRep(r, base) : "")
                         .append(" | ").append(mib(r.median(Results.Rep::rssReadyA))).append(" → ").append(mib(r.median(Results.Rep::rssPeakA)))
                         .append(" | ").append(mib(r.median(Results.Rep::rssReadyRecv))).append(" → ").append(mib(r.median(Results.Rep::rssPeakRecv)))
                         .append(" | ").append(fmt("%.0f", r.median(Results.Rep::cpuA))).append(" / ").append(fmt("%.0f", r.median(Results.Rep::cpuRecv)))
                         .append(" | ").append(pct(r.median(x -> x.utilPercent()[0]))).append(" / ")
                         .append(pct(r.median(x -> x.utilPercent()[1]))).append(" / ").append(pct(r.median(x -> x.utilPercent()[2])))
                         .append(" / ").append(pct(r.median(x -> x.utilPercent()[3])))
+                        .append(" | ").append(fmt("%.2f", r.median(Results.Rep::readySec)))
+                        .append(r.reps.size() > 1 ? fmt(" (%.2f–%.2f)", r.range(Results.Rep::readySec)[0], r.range(Results.Rep::readySec)[1]) : "")
                         .append(" |\n");
             }
-            sb.append("\n\"vs feathers-sync\": ratio to feathers-sync on the same broker in this run (throughput: higher is better; p99: lower is better).\n");
+            sb.append("\n\"vs feathers-sync\": ratio to feathers-sync on the same broker in this run (throughput: higher is better; p99: lower is better); "
+                    + "the p99 ratio of each repetition pairs it with feathers-sync's of the same repetition (configurations are interleaved), "
+                    + "so its spread is the noise a p99 claim must clear.\n");
         }
         boolean notes = false;
         for (Results.ConfigResult r : results) {
@@ -164,18 +170,36 @@ final class Report {
     String repsTsv() {
         StringBuilder sb = new StringBuilder("config\trep\tev_per_s\tev_per_s_self\tlost\tdup\tout_of_order\tp50_ms\tp90_ms\tp99_ms\t"
                 + "p999_ms\tmax_ms\tlatency_lost\trss_ready_a_mib\trss_peak_a_mib\trss_ready_bc_mib\trss_peak_bc_mib\tcpu_a_ms_per_1k\tcpu_bc_ms_per_1k"
-                + "\tcpu_pct_a\tcpu_pct_bc\tcpu_pct_broker\tcpu_pct_all\n");
+                + "\tcpu_pct_a\tcpu_pct_bc\tcpu_pct_broker\tcpu_pct_all\tready_s\n");
         for (Results.ConfigResult r : results) {
             int i = 1;
             for (Results.Rep x : r.reps) {
                 double[] l = x.latencyMs();
-                sb.append(fmt("%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f%n",
+                sb.append(fmt("%s\t%d\t%.0f\t%.0f\t%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f\t%.2f%n",
                         r.config.name(), i++, x.evPerSec(), x.evPerSecSelf(), x.lost(), x.duplicates(), x.outOfOrder(),
                         l[0], l[1], l[2], l[3], l[4], x.latencyLost(), x.rssReadyA(), x.rssPeakA(), x.rssReadyRecv(),
-                        x.rssPeakRecv(), x.cpuA(), x.cpuRecv(), x.utilPercent()[0], x.utilPercent()[1], x.utilPercent()[2], x.utilPercent()[3]));
+                        x.rssPeakRecv(), x.cpuA(), x.cpuRecv(), x.utilPercent()[0], x.utilPercent()[1], x.utilPercent()[2], x.utilPercent()[3], x.readySec()));
             }
         }
         return sb.toString();
+    }
+
+    /** One figure of every repetition, in run order. */
+    private static String perRep(Results.ConfigResult r, java.util.function.ToDoubleFunction<Results.Rep> f) {
+        StringBuilder sb = new StringBuilder();
+        for (Results.Rep x : r.reps) sb.append(sb.length() == 0 ? "" : ", ").append(ms(f.applyAsDouble(x)));
+        return sb.toString();
+    }
+
+    /** The p99 ratio to the baseline's of the same repetition, for every repetition both have: " (×a, ×b)". */
+    private static String p99RatioPerRep(Results.ConfigResult r, Results.ConfigResult base) {
+        int n = Math.min(r.reps.size(), base.reps.size());
+        if (n < 2) return "";
+        StringBuilder sb = new StringBuilder(" (");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ", ").append(ratio(r.reps.get(i).latencyMs()[2] / base.reps.get(i).latencyMs()[2]));
+        }
+        return sb.append(')').toString();
     }
 
     private Results.ConfigResult find(String name) {

@@ -30,10 +30,12 @@ final class Results {
      * @param utilPercent  CPU use during the burst in % of one core: A, the busier of B and C, the
      *                     broker's processes (NaN when not found), and all of them together
      *                     (A + B + C + broker; the machine has 200 %)
+     * @param readySec     start-up: seconds from starting the first of the three instance processes (started together)
+     *                     to the last one's {@code READY} (connected and subscribed)
      */
     record Rep(double evPerSec, double evPerSecSelf, int lost, int duplicates, int outOfOrder, double[] latencyMs,
                int latencyLost, double rssReadyA, double rssPeakA, double rssReadyRecv, double rssPeakRecv,
-               double cpuA, double cpuRecv, double[] utilPercent) {
+               double cpuA, double cpuRecv, double[] utilPercent, double readySec) {
     }
 
     /** All repetitions of one configuration, or why it was not run. */
@@ -57,6 +59,12 @@ final class Results {
 
         double latency(int i) {
             return median(r -> r.latencyMs()[i]);
+        }
+
+        /** The smallest and the largest value over the repetitions. */
+        double[] range(ToDoubleFunction<Rep> f) {
+            double[] v = reps.stream().mapToDouble(f).toArray();
+            return new double[] {Arrays.stream(v).min().orElse(Double.NaN), Arrays.stream(v).max().orElse(Double.NaN)};
         }
     }
 

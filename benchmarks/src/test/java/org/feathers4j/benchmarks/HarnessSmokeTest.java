@@ -47,9 +47,11 @@ class HarnessSmokeTest {
             assertThat(rep.rssReadyA()).isPositive();
             assertThat(rep.rssPeakA()).isGreaterThanOrEqualTo(rep.rssReadyA());
             assertThat(rep.cpuA()).isNotNegative();
+            assertThat(rep.readySec()).as(r.config.name() + " start-up").isPositive().isLessThan(90);
         }
         String md = Files.readString(out.resolve("latest.md"));
-        assertThat(md).contains("| raw-java-redis |").contains("| feathers-sync-redis |").contains("load average");
+        assertThat(md).contains("| raw-java-redis |").contains("| feathers-sync-redis |").contains("load average")
+                .contains("p99 of each repetition").contains("3 instances ready after (s)");
         assertThat(Files.size(out.resolve("latest.png"))).isGreaterThan(1000);
         // every instance process is gone
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
