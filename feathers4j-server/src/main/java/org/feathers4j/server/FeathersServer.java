@@ -432,7 +432,8 @@ public final class FeathersServer implements AutoCloseable {
         s.setPipelineFactory(init);
         packetGuard = guard;
         initializer = init;
-        SocketTransport socketIo = new SocketTransport(app, channels, executor, json, limits, counters);
+        SocketTransport socketIo = new SocketTransport(app, channels, executor, json, limits, counters,
+                init::packetEncoder);
         socketIo.install(s);
         socketTransport = socketIo;
         io.netty.util.concurrent.Future<Void> bound = s.startAsync().awaitUninterruptibly();
