@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,11 +27,17 @@ import org.feathers4j.server.internal.SocketTransport.SocketConnection;
 /**
  * Sends one event to many Socket.IO connections: the data becomes a JSON tree and a packet once,
  * encoded once by the server's own {@link FeathersPacketEncoder} (so the bytes are the ones the
- * library would write for each connection); every connection's queue gets the same
- * {@link EncodedEventPacket}. Websocket connections are handed over per event loop, one task for
- * all the connections of a loop (which then queue and write on their own thread, without a task
- * each); polling connections, and websocket ones not bound yet, are queued by the library as
- * before. Slow clients are checked first, as {@link SocketConnection#send} does.
+ * library would write for each connection). Slow clients are checked first, as
+ * {@link SocketConnection#send} does. Then, per connection:
+ * <ul>
+ * <li>a websocket connection is handed over with the others of its event loop, in one task; there,
+ * if nothing of its own waits in its queue, it is written the <em>websocket frame</em> built once
+ * for everybody (a duplicate of one shared buffer, straight to the frame encoder's place in the
+ * pipeline: no per-connection encoding, copy or queueing), then each channel is flushed once;
+ * otherwise (an ack waiting, say) the shared packet joins the queue behind it, keeping the order;</li>
+ * <li>a polling connection, or a websocket not bound yet, gets the shared {@link EncodedEventPacket}
+ * in its queue, which the library writes when it can.</li>
+ * </ul>
  */
 final class SocketEventBroadcaster implements Broadcaster {
 
@@ -39,12 +46,22 @@ final class SocketEventBroadcaster implements Broadcaster {
     private final ObjectMapper json;
     private final Supplier<FeathersPacketEncoder> encoder;
     private final ServerCounters counters;
+    private final boolean sharedFrames;
+    private final int maxFramePayload;
 
-    /** @param encoder the started server's packet encoder (null before it started) */
-    SocketEventBroadcaster(ObjectMapper json, Supplier<FeathersPacketEncoder> encoder, ServerCounters counters) {
+    /**
+     * @param encoder         the started server's packet encoder (null before it started)
+     * @param sharedFrames    whether websocket frames may be shared (not with per-message deflate,
+     *                        which compresses each connection's frames on its own)
+     * @param maxFramePayload above it the library splits a frame; such events go through the queue
+     */
+    SocketEventBroadcaster(ObjectMapper json, Supplier<FeathersPacketEncoder> encoder, ServerCounters counters,
+                           boolean sharedFrames, int maxFramePayload) {
         this.json = json;
         this.encoder = encoder;
         this.counters = counters;
+        this.sharedFrames = sharedFrames;
+        this.maxFramePayload = maxFramePayload;
     }
 
     @Override
@@ -82,15 +99,24 @@ final class SocketEventBroadcaster implements Broadcaster {
             packetsByLoop.computeIfAbsent(loop, l -> new ArrayList<>()).add(p);
         }
         counters.eventsSent.addAndGet(handed);
-        byLoop.forEach((loop, conns) -> handOver(loop, conns, packetsByLoop.get(loop)));
+        if (byLoop.isEmpty()) return;
+        ByteBuf frame = sharedFrames && encoded != null && encoded.length <= maxFramePayload ? textFrame(encoded) : null;
+        try {
+            byLoop.forEach((loop, conns) -> handOver(loop, conns, packetsByLoop.get(loop), frame, counters));
+        } finally {
+            if (frame != null) frame.release();
+        }
     }
 
-    /** Queues and writes each packet on the loop's own thread: one task for all its connections. */
-    private static void handOver(EventLoop loop, List<SocketConnection> conns, List<Packet> packets) {
+    /** Writes the event to each connection on the loop's own thread: one task for all of them. */
+    private static void handOver(EventLoop loop, List<SocketConnection> conns, List<Packet> packets, ByteBuf frame,
+                                 ServerCounters counters) {
+        if (frame != null) frame.retain(); // the task's reference, released when it has written
         Runnable write = () -> {
-            for (int i = 0; i < conns.size(); i++) {
-                SocketConnection sc = conns.get(i);
-                if (sc.isOpen()) sc.head().send(packets.get(i));
+            try {
+                writeAll(conns, packets, frame, counters);
+            } finally {
+                if (frame != null) frame.release();
             }
         };
         if (loop.inEventLoop()) {
@@ -103,6 +129,43 @@ final class SocketEventBroadcaster implements Broadcaster {
             // the loop is shutting down (server stopping): let the library try, per connection
             write.run();
         }
+    }
+
+    private static void writeAll(List<SocketConnection> conns, List<Packet> packets, ByteBuf frame, ServerCounters counters) {
+        List<ChannelHandlerContext> toFlush = frame == null ? null : new ArrayList<>(conns.size());
+        for (int i = 0; i < conns.size(); i++) {
+            SocketConnection sc = conns.get(i);
+            if (!sc.isOpen()) continue;
+            ChannelHandlerContext ctx = frame == null ? null : sc.frameEncoderContext();
+            if (ctx != null) {
+                ctx.write(frame.retainedDuplicate(), ctx.newPromise());
+                toFlush.add(ctx);
+            } else {
+                sc.head().send(packets.get(i));
+            }
+        }
+        if (toFlush != null) {
+            for (ChannelHandlerContext ctx : toFlush) ctx.flush();
+            counters.eventsSharedFrames.addAndGet(toFlush.size());
+        }
+    }
+
+    /** An unmasked, final websocket text frame holding the payload (RFC 6455 5.2), as Netty's encoder writes it. */
+    private static ByteBuf textFrame(byte[] payload) {
+        int n = payload.length;
+        ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(n + 10);
+        buf.writeByte(0x81);
+        if (n <= 125) {
+            buf.writeByte(n);
+        } else if (n <= 0xFFFF) {
+            buf.writeByte(126);
+            buf.writeShort(n);
+        } else {
+            buf.writeByte(127);
+            buf.writeLong(n);
+        }
+        buf.writeBytes(payload);
+        return buf;
     }
 
     /** The event's packet as the library encodes it for a websocket frame, or null if it needs attachments. */

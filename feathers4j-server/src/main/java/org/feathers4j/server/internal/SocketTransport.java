@@ -11,6 +11,8 @@ import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,17 +69,19 @@ public final class SocketTransport {
      *             here, for that message only, instead of inside a batch
      * @param packetEncoder the started server's packet encoder (null before), with which an event
      *                      is encoded once for all the connections that get the same data
+     * @param perMessageDeflate whether websocket frames are compressed (then each connection's are its own)
+     * @param maxFramePayload   the library splits larger websocket frames
      */
     public SocketTransport(Application app, Channels channels, Executor executor, ObjectMapper json,
                            FlowLimits limits, ServerCounters counters,
-                           Supplier<FeathersPacketEncoder> packetEncoder) {
+                           Supplier<FeathersPacketEncoder> packetEncoder, boolean perMessageDeflate, int maxFramePayload) {
         this.app = app;
         this.channels = channels;
         this.executor = executor;
         this.json = json;
         this.limits = limits;
         this.counters = counters;
-        this.broadcaster = new SocketEventBroadcaster(json, packetEncoder, counters);
+        this.broadcaster = new SocketEventBroadcaster(json, packetEncoder, counters, !perMessageDeflate, maxFramePayload);
     }
 
     /** Open Socket.IO connections by transport ({@code "websocket"}, {@code "polling"}). */
@@ -252,6 +256,8 @@ public final class SocketTransport {
         private final TransportState websocket;
         private final boolean sharesPackets;
         private final SocketEventBroadcaster broadcaster;
+        /** The websocket frame encoder's place in the pipeline, found once; only touched on the channel's loop. */
+        private ChannelHandlerContext frameEncoder;
         private final ObjectMapper json;
         private final FlowLimits limits;
         private final ServerCounters counters;
@@ -362,6 +368,25 @@ public final class SocketTransport {
         /** Whether shared, encoded-once packets can go into this client's queue. */
         boolean sharesPackets() {
             return sharesPackets;
+        }
+
+        /**
+         * Where a shared, ready-made websocket frame goes in (the frame encoder's context, so the
+         * write passes on to the socket), or null if this connection must get the event through
+         * its queue: not on websocket (or not on this thread's channel), or something of its own
+         * waits in the queue and must go first. On the channel's event loop only.
+         */
+        ChannelHandlerContext frameEncoderContext() {
+            io.netty.channel.Channel ch = websocketChannel();
+            if (ch == null || !ch.eventLoop().inEventLoop() || !head.getPacketsQueue(Transport.WEBSOCKET).isEmpty()) {
+                return null;
+            }
+            ChannelHandlerContext ctx = frameEncoder;
+            if (ctx == null || ctx.channel() != ch || ctx.isRemoved()) {
+                ctx = ch.pipeline().context(WebSocketFrameEncoder.class);
+                frameEncoder = ctx;
+            }
+            return ctx;
         }
 
         /** The websocket channel while it is the transport in use, else null (polling, or not bound yet). */
