@@ -30,6 +30,7 @@ import org.feathers4j.channels.Channels;
 import org.feathers4j.channels.Connection;
 import org.feathers4j.json.FeathersJson;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -205,6 +206,7 @@ class EventFanOutTest {
     }
 
     @Test
+    @Tag("slow") // ~15 s: 20 MB to each reader, a grace period, leak detection on every buffer
     void aClientThatDoesNotReadLosesEventsTheOthersGetThemAndNothingLeaks() throws Exception {
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
         List<String> leaks = new CopyOnWriteArrayList<>();
