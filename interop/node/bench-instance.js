@@ -3,11 +3,14 @@
 // coordinator over stdin/stdout with the same line protocol as the Java instance
 // (org.feathers4j.benchmarks.instance.JavaInstance); logs go to stderr.
 //   node bench-instance.js <sync|raw-redis|raw-amqp|raw-nats> <uri> <key>
+//   node bench-instance.js fanout <uri> <key> <port>
 // sync: @feathersjs/feathers 5 + feathers-sync 3.1.1 with a `messages` service that stores nothing.
+// fanout: the same, serving Socket.IO with @feathersjs/socketio on 127.0.0.1:<port>; every
+// connection joins the channel `everybody`, which gets every event (the Java FanoutDriver's twin).
 // raw-*: the plain client (redis 4, amqplib, nats 2), publishing a message of feathers-sync's shape.
 const readline = require('readline')
 
-const [mode, uri, key] = process.argv.slice(2)
+const [mode, uri, key, port] = process.argv.slice(2)
 if (!mode || !uri || !key) {
   console.error('usage: node bench-instance.js <sync|raw-redis|raw-amqp|raw-nats> <uri> <key>')
   process.exit(2)
@@ -75,6 +78,29 @@ async function syncDriver () {
   return {
     send: (phase, n, t) => messages.create({ text: TEXT, phase, n, t }),
     close: async () => {}
+  }
+}
+
+async function fanoutDriver () {
+  const { feathers } = require('@feathersjs/feathers')
+  const socketio = require('@feathersjs/socketio')
+  const sync = require('feathers-sync')
+  const app = feathers()
+  app.configure(socketio())
+  app.configure(sync({ uri, key }))
+  let ids = 0
+  app.use('messages', {
+    async create (data) { return { id: ++ids, ...data } }
+  })
+  app.on('connection', (connection) => app.channel('everybody').join(connection))
+  app.publish(() => app.channel('everybody'))
+  const server = await app.listen(Number(port), '127.0.0.1')
+  await app.sync.ready
+  const messages = app.service('messages')
+  return {
+    send: (phase, n, t) => messages.create({ text: TEXT, phase, n, t }),
+    counters: () => `connections=${app.channel('everybody').length}`,
+    close: async () => { server.close() }
   }
 }
 
@@ -151,7 +177,7 @@ async function burst (driver, phase, count, inflight, perSecond) {
 }
 
 async function main () {
-  const driver = await ({ sync: syncDriver, 'raw-redis': rawRedis, 'raw-amqp': rawAmqp, 'raw-nats': rawNats }[mode] ||
+  const driver = await ({ sync: syncDriver, fanout: fanoutDriver, 'raw-redis': rawRedis, 'raw-amqp': rawAmqp, 'raw-nats': rawNats }[mode] ||
     (() => { throw new Error('unknown mode ' + mode) }))()
   out('READY')
   const rl = readline.createInterface({ input: process.stdin })
@@ -171,7 +197,19 @@ async function main () {
           out('LAT ' + l.join(','))
           break
         }
-        case 'COUNTERS': out('COUNTERS '); break
+        case 'COUNTERS': out('COUNTERS ' + (driver.counters ? driver.counters() : '')); break
+        case 'CREATE': { // fan-out: one event, numbered c[1]; replies with its send time
+          const t = now()
+          driver.send('f', Number(c[1]), t)
+          out('DONE ' + t)
+          break
+        }
+        case 'HEAP': {
+          if (global.gc) global.gc()
+          const m = process.memoryUsage()
+          out(`HEAP ${m.heapUsed} ${m.heapTotal}`)
+          break
+        }
         case 'QUIT':
           out('BYE')
           try { await Promise.race([driver.close(), new Promise((resolve) => setTimeout(resolve, 2000))]) } catch (e) {}

@@ -42,8 +42,12 @@ public final class Bench {
         String jvmOpts = "-Xmx512m -XX:+UseSerialGC";
         Duration idle = Duration.ofSeconds(5);
         boolean quick;
-        int fanoutClients = 5_000;
+        List<Integer> fanoutClients = List.of(5_000);
         int fanoutEvents = 50;
+        int fanoutWarmup = 5;
+        List<String> fanoutSides = List.of("feathers4j", "node-feathers");
+        /** Jars put first on the class path of the side {@code feathers4j-before}, e.g. main's server and channels. */
+        String fanoutBeforeCp;
         String fanoutBroker = "redis";
         boolean fanout = true;
         /** The class path of the Java instance JVMs (default: this JVM's). */
@@ -60,11 +64,15 @@ public final class Bench {
                         o.latencyEvents = 500;
                         o.warmup = 5_000;
                         o.reps = 1;
-                        o.fanoutClients = 500;
+                        o.fanoutClients = List.of(500);
                         o.fanoutEvents = 10;
                     }
-                    case "--fanout-clients" -> o.fanoutClients = Integer.parseInt(args[++i]);
+                    case "--fanout-clients" -> o.fanoutClients =
+                            Arrays.stream(args[++i].split(",")).map(v -> Integer.parseInt(v.trim().replace("_", ""))).toList();
                     case "--fanout-events" -> o.fanoutEvents = Integer.parseInt(args[++i]);
+                    case "--fanout-warmup" -> o.fanoutWarmup = Integer.parseInt(args[++i]);
+                    case "--fanout-sides" -> o.fanoutSides = Arrays.asList(args[++i].split(","));
+                    case "--fanout-before-cp" -> o.fanoutBeforeCp = args[++i];
                     case "--fanout-broker" -> o.fanoutBroker = args[++i];
                     case "--no-fanout" -> o.fanout = false;
                     case "--events" -> o.events = Integer.parseInt(args[++i]);
@@ -92,9 +100,11 @@ public final class Bench {
                 o.root = Path.of(r != null ? r : ".").toAbsolutePath().normalize();
             }
             if (o.out == null) o.out = o.root.resolve("benchmarks/results");
-            if (o.fanoutClients < 1 || o.fanoutClients > 20_000 || o.fanoutEvents < 1) {
-            throw new IllegalArgumentException("--fanout-clients must be 1..20,000 and --fanout-events positive");
-        }
+            if (o.fanoutClients.isEmpty() || o.fanoutClients.stream().anyMatch(n -> n < 1 || n > 20_000) || o.fanoutEvents < 1
+                    || o.fanoutWarmup < 1 || !Fanout.SIDES.containsAll(o.fanoutSides)) {
+                throw new IllegalArgumentException("--fanout-clients must be 1..20,000 (a list: 1500,5000), --fanout-events and"
+                        + " --fanout-warmup positive, --fanout-sides among " + Fanout.SIDES);
+            }
         if (o.events < 1 || o.latencyEvents < 1 || o.reps < 1 || o.inflight < 1 || o.rate < 1 || o.warmup < 0) {
                 throw new IllegalArgumentException("counts must be positive\n" + usage());
             }
@@ -122,9 +132,16 @@ public final class Bench {
                                         (feathers4j-redis, feathers-sync-amqp, raw-java-nats, raw-node, redis, ...)
                   --out DIR             where latest.md and latest.png go (default benchmarks/results)
                   --no-plot             no PNG
-                  --fanout-clients N    Socket.IO clients of the fan-out run, over 3 instances (default 5,000;
-                                        --quick: 500); the run needs feathers4j-server on the class path
+                  --fanout-clients N,.. Socket.IO clients of the fan-out run, over 3 instances (default 5,000;
+                                        --quick: 500); a list (1500,5000,15000) runs each; the run needs
+                                        feathers4j-server on the class path
                   --fanout-events N     events of the fan-out run (default 50; --quick: 10)
+                  --fanout-warmup N     unmeasured events before them (default 5)
+                  --fanout-sides a,b    feathers4j (Java instances) and/or node-feathers (Feathers 5 +
+                                        @feathersjs/socketio + feathers-sync, Redis only); default both,
+                                        side by side for each N; feathers4j-before: Java instances with
+                                        --fanout-before-cp CP first on their class path (another build
+                                        of feathers4j-server/-channels, to compare before/after)
                   --fanout-broker B     the adapter the fan-out instances sync through (default redis)
                   --no-fanout           no fan-out run
                   --profile             JFR recording of the Java instances in the first repetition,
@@ -216,14 +233,23 @@ public final class Bench {
                 }
             }
         }
-        Fanout.Result fanout = null;
+        List<Fanout.Result> fanout = new ArrayList<>();
         if (opts.fanout && (opts.only.isEmpty() || opts.only.contains("fanout"))) {
-            String why = Fanout.unavailable(opts, schemes, nodeReady);
-            if (why != null) {
-                fanout = Fanout.Result.skipped(why);
-                log("  skip fan-out: %s", why);
-            } else {
-                fanout = new Fanout(opts, logs, javaBin).run();
+            for (int k = 0; k < opts.fanoutClients.size(); k++) {
+                int n = opts.fanoutClients.get(k);
+                // alternate which side goes first, so a drift of the machine's load does not favour one
+                List<String> sides = new ArrayList<>(opts.fanoutSides);
+                if (k % 2 == 1) java.util.Collections.reverse(sides);
+                for (String side : sides) {
+                    String why = Fanout.unavailable(opts, side, schemes, nodeReady);
+                    if (why != null) {
+                        fanout.add(Fanout.Result.skipped(side + ": " + why));
+                        log("  skip fan-out %s: %s", side, why);
+                    } else {
+                        log("  fan-out %s, %,d clients; load %s", side, n, Report.loadAverage());
+                        fanout.add(new Fanout(opts, logs, javaBin, side, n).run());
+                    }
+                }
             }
         }
         List<Results.ConfigResult> list = new ArrayList<>(results.values());

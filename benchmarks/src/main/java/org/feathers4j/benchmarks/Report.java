@@ -21,7 +21,7 @@ final class Report {
     private final String loadAfter;
     private final Duration took;
     private final ZonedDateTime when = ZonedDateTime.now(ZoneOffset.UTC);
-    private Fanout.Result fanout;
+    private List<Fanout.Result> fanout = List.of();
 
     Report(Bench.Options opts, List<Results.ConfigResult> results, Map<String, String> versions, String loadBefore,
            String loadAfter, Duration took) {
@@ -33,32 +33,41 @@ final class Report {
         this.took = took;
     }
 
-    void fanout(Fanout.Result f) {
+    void fanout(List<Fanout.Result> f) {
         this.fanout = f;
     }
 
     private void fanoutSection(StringBuilder sb) {
-        if (fanout == null) return;
+        if (fanout.isEmpty()) return;
         sb.append("\n## Fan-out\n\n");
-        if (fanout.skipped() != null) {
-            sb.append("Not run: ").append(fanout.skipped()).append(".\n");
-            return;
+        sb.append(fmt("Per side and N: 3 server instances synced through %s, N Socket.IO clients (websocket, one Node process) "
+                + "spread over them, all in one channel; %d unmeasured then %d measured events created one at a time on A; "
+                + "time from just before `create` to the last client having the event. Side `feathers4j`: Java instances "
+                + "(`%s`); `node-feathers`: Feathers 5 + `@feathersjs/socketio` + feathers-sync. The sides run one after "
+                + "the other for each N (alternating which goes first).%n%n", opts.fanoutBroker, opts.fanoutWarmup,
+                opts.fanoutEvents, opts.jvmOpts));
+        sb.append("| side | clients | last client has it: p50 / p99 / max (ms) | p50 first 10 → last 10 (ms) | not at every client | "
+                + "connect (s) / instances' CPU for it (s) | CPU ms per event: 3 instances / client process | "
+                + "heap after GC A / B / C (MiB) | RSS with clients → peak, A / B / C (MiB) | client process peak RSS (MiB) |\n");
+        sb.append("|---|---:|---|---|---:|---|---|---|---|---:|\n");
+        for (Fanout.Result f : fanout) {
+            if (f.skipped() != null) {
+                sb.append("| ").append(f.skipped()).append(" | | | | | | | | | |\n");
+                continue;
+            }
+            if (f.error() != null) {
+                sb.append(fmt("| %s | %,d | failed: %s | | | | | | | |%n", f.side(), f.clients(), f.error()));
+                continue;
+            }
+            double[] l = f.latencyMs();
+            double[] fl = f.firstLastP50Ms();
+            sb.append(fmt("| %s | %,d | %s / %s / %s | %s → %s | %d | %.1f / %.1f | %.0f / %.0f | %.0f / %.0f / %.0f | "
+                            + "%.0f→%.0f / %.0f→%.0f / %.0f→%.0f | %.0f |%n", f.side(), f.clients(),
+                    ms(l[0]), ms(l[1]), ms(l[2]), ms(fl[0]), ms(fl[1]), f.incomplete(), f.connectSec(), f.instancesCpuMsConnect() / 1000,
+                    f.instancesCpuMsPerEvent(), f.clientsCpuMsPerEvent(), f.heapMiB()[0], f.heapMiB()[1], f.heapMiB()[2],
+                    f.rssMiB()[0], f.peakMiB()[0], f.rssMiB()[1], f.peakMiB()[1], f.rssMiB()[2], f.peakMiB()[2],
+                    f.clientsRssMiB()));
         }
-        if (fanout.error() != null) {
-            sb.append("Failed (").append(fanout.clients()).append(" clients, ").append(fanout.broker()).append("): ")
-                    .append(fanout.error()).append("\n");
-            return;
-        }
-        sb.append(fmt("3 feathers4j instances synced through %s, %,d Socket.IO clients (websocket, one Node process) spread over them, "
-                + "all in one channel; %d events created one at a time on A; time from just before `create` to the last client "
-                + "having the event. Clients connected in %.1f s.%n%n", fanout.broker(), fanout.clients(), fanout.events(), fanout.connectSec()));
-        sb.append("| clients | last client has it: p50 / p99 / max (ms) | events not at every client | instance A / B / C: heap after GC (MiB) | RSS with clients → peak (MiB) | client process peak RSS (MiB) | CPU ms per event: 3 instances / client process |\n");
-        sb.append("|---:|---|---:|---|---|---:|---|\n");
-        double[] l = fanout.latencyMs();
-        sb.append(fmt("| %,d | %s / %s / %s | %d | %.0f / %.0f / %.0f | %.0f→%.0f / %.0f→%.0f / %.0f→%.0f | %.0f | %.0f / %.0f |%n", fanout.clients(),
-                ms(l[0]), ms(l[1]), ms(l[2]), fanout.incomplete(), fanout.heapMiB()[0], fanout.heapMiB()[1], fanout.heapMiB()[2],
-                fanout.rssMiB()[0], fanout.peakMiB()[0], fanout.rssMiB()[1], fanout.peakMiB()[1], fanout.rssMiB()[2], fanout.peakMiB()[2],
-                fanout.clientsRssMiB(), fanout.instancesCpuMsPerEvent(), fanout.clientsCpuMsPerEvent()));
     }
 
     /** {@code /proc/loadavg}'s three load averages. */

@@ -1,6 +1,7 @@
 package org.feathers4j.channels;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Publisher lookup for an event {@code e} of service {@code s}: the service's publisher for
  * {@code e}, else the service's publisher for all events, else the application's for {@code e},
  * else the application's for all events. Each connection receives an event at most once.
+ * Connections with a {@link Connection#broadcaster()} are sent each event once per group of the
+ * same broadcaster and the same data (so the transport can encode it once); the others one by one.
  *
  * <p>Application events: {@code "connection"} and {@code "disconnect"} with the {@link Connection}
  * as only argument. Closed connections leave every named channel.
@@ -212,14 +215,74 @@ public final class Channels {
         }
         if (channel == null) return;
         String name = path + " " + event;
+        Groups groups = null;
         for (Connection c : channel.members()) {
             if (!c.isOpen()) continue;
+            Object d = channel.dataFor(c, data);
+            Broadcaster b = c.broadcaster();
+            if (b != null) {
+                if (groups == null) groups = new Groups();
+                groups.add(b, d, c);
+                continue;
+            }
             try {
-                c.send(name, channel.dataFor(c, data));
+                c.send(name, d);
                 sent.incrementAndGet();
             } catch (RuntimeException e) {
                 LOG.warn("Could not send '{}' to {}", name, c, e);
             }
+        }
+        if (groups != null) groups.send(name);
+    }
+
+    /**
+     * The connections of one event by broadcaster and data (by identity: the same object is
+     * encoded once; equal copies are not looked for). Usually a single group, so the last one
+     * used is checked first.
+     */
+    private final class Groups {
+        private final Map<GroupKey, List<Connection>> byKey = new LinkedHashMap<>();
+        private GroupKey lastKey;
+        private List<Connection> last;
+
+        void add(Broadcaster b, Object data, Connection c) {
+            if (last == null || lastKey.broadcaster != b || lastKey.data != data) {
+                lastKey = new GroupKey(b, data);
+                last = byKey.computeIfAbsent(lastKey, k -> new ArrayList<>());
+            }
+            last.add(c);
+        }
+
+        void send(String name) {
+            byKey.forEach((key, conns) -> {
+                try {
+                    key.broadcaster.send(name, key.data, conns);
+                    sent.addAndGet(conns.size());
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not send '{}' to {} connections (e.g. {})", name, conns.size(), conns.get(0), e);
+                }
+            });
+        }
+    }
+
+    /** A broadcaster and a data object, both compared by identity. */
+    private static final class GroupKey {
+        final Broadcaster broadcaster;
+        final Object data;
+
+        GroupKey(Broadcaster broadcaster, Object data) {
+            this.broadcaster = broadcaster;
+            this.data = data;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GroupKey k && k.broadcaster == broadcaster && k.data == data;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(broadcaster) + System.identityHashCode(data);
         }
     }
 

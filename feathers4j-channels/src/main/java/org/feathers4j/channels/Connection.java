@@ -56,6 +56,13 @@ public abstract class Connection {
      */
     public abstract void send(String event, Object data);
 
+    /**
+     * The transport's {@link Broadcaster} if it sends one event to many connections at once
+     * (encoding it once), or {@code null} (the default) to be sent each event alone with
+     * {@link #send(String, Object)}. All connections of a transport return the same instance.
+     */
+    public Broadcaster broadcaster() { return null; }
+
     /** Whether the client is still connected. */
     public abstract boolean isOpen();
 

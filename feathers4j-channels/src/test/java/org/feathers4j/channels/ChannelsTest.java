@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 class ChannelsTest {
 
     /** A connection that records what it is sent. */
-    static final class Recording extends Connection {
+    static class Recording extends Connection {
         final List<List<Object>> received = new CopyOnWriteArrayList<>();
         volatile boolean open = true;
 
@@ -197,5 +197,87 @@ class ChannelsTest {
         app.service("jobs").emit("progress", Map.of("pct", 50));
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> a.received.size() == 1);
         assertThat(a.received.get(0)).containsExactly("jobs progress", Map.of("pct", 50));
+    }
+    /** A transport that sends groups: records each call. */
+    static final class RecordingBroadcaster implements Broadcaster {
+        final List<List<Object>> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(String event, Object data, List<Connection> connections) {
+            calls.add(List.of(event, data, List.copyOf(connections)));
+        }
+    }
+
+    /** A connection of {@link RecordingBroadcaster}'s transport; its own send must not be used. */
+    static final class Grouped extends Recording {
+        final Broadcaster broadcaster;
+
+        Grouped(String id, Broadcaster broadcaster) {
+            super(id);
+            this.broadcaster = broadcaster;
+        }
+
+        @Override
+        public Broadcaster broadcaster() {
+            return broadcaster;
+        }
+
+        @Override
+        public void send(String event, Object data) {
+            throw new AssertionError("sent alone although it has a broadcaster");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void connectionsWithABroadcasterAreSentOncePerGroupOfTheSameData() {
+        Application app = new Application();
+        app.use("messages", new MemoryService());
+        Channels channels = Channels.of(app);
+        RecordingBroadcaster b = new RecordingBroadcaster();
+        Grouped g1 = new Grouped("g1", b);
+        Grouped g2 = new Grouped("g2", b);
+        Grouped g3 = new Grouped("g3", b);
+        Grouped closed = new Grouped("closed", b);
+        Recording plain = new Recording("plain");
+        for (Connection c : List.of(g1, g2, g3, closed, plain)) channels.connect(c);
+        channels.channel("admins").join(g1);
+        channels.channel("all").join(g1, g2, g3, closed, plain);
+        closed.open = false;
+        Map<String, Object> redacted = Map.of("redacted", true);
+        channels.publish((data, ctx) -> Channel.combine(channels.channel("admins"), channels.channel("all").send(redacted)));
+        Object created = app.service("messages").create(Map.of("text", "x")).join();
+
+        assertThat(b.calls).hasSize(2);
+        assertThat(b.calls).anySatisfy(call -> {
+            assertThat(call.get(0)).isEqualTo("messages created");
+            assertThat(call.get(1)).isEqualTo(created);
+            assertThat((List<Object>) call.get(2)).containsExactly(g1);
+        });
+        assertThat(b.calls).anySatisfy(call -> {
+            assertThat(call.get(1)).isSameAs(redacted);
+            assertThat((List<Object>) call.get(2)).containsExactlyInAnyOrder(g2, g3);
+        });
+        assertThat(plain.received).containsExactly(List.of("messages created", redacted));
+        assertThat(channels.sentCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aBroadcasterThatThrowsFailsItsGroupOnly() {
+        Application app = new Application();
+        app.use("messages", new MemoryService());
+        Channels channels = Channels.of(app);
+        Broadcaster failing = (event, data, connections) -> {
+            throw new IllegalArgumentException("cannot write");
+        };
+        Grouped g = new Grouped("g", failing);
+        Recording plain = new Recording("plain");
+        channels.connect(g);
+        channels.connect(plain);
+        channels.channel("all").join(g, plain);
+        channels.publish((data, ctx) -> channels.channel("all"));
+        app.service("messages").create(Map.of("text", "x")).join();
+        assertThat(plain.events()).containsExactly("messages created");
+        assertThat(channels.sentCount()).isEqualTo(1);
     }
 }

@@ -358,6 +358,7 @@ public final class FeathersServer implements AutoCloseable {
         m.put("connections.websocket", byTransport.getOrDefault("websocket", 0L));
         m.put("connections.polling", byTransport.getOrDefault("polling", 0L));
         m.put("eventsSent", counters.eventsSent.get());
+        m.put("eventsSharedFrames", counters.eventsSharedFrames.get());
         m.put("eventsDroppedSlowClient", counters.eventsDroppedSlowClient.get());
         m.put("slowClientsDisconnected", counters.slowClientsDisconnected.get());
         m.put("callsInFlight", counters.callsInFlight.get());
@@ -432,7 +433,8 @@ public final class FeathersServer implements AutoCloseable {
         s.setPipelineFactory(init);
         packetGuard = guard;
         initializer = init;
-        SocketTransport socketIo = new SocketTransport(app, channels, executor, json, limits, counters);
+        SocketTransport socketIo = new SocketTransport(app, channels, executor, json, limits, counters,
+                init::packetEncoder, perMessageDeflate, maxPayloadBytes);
         socketIo.install(s);
         socketTransport = socketIo;
         io.netty.util.concurrent.Future<Void> bound = s.startAsync().awaitUninterruptibly();

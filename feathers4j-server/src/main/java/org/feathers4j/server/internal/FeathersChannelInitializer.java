@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * netty-socketio's pipeline with these changes: the {@link SlowClientGuard} first; the lossless polling encoder; an aggregator that
+ * netty-socketio's pipeline with these changes: the {@link SlowClientGuard} first; our packet encoder ({@link FeathersPacketEncoder}: events encoded once, lossless polling); an aggregator that
  * answers {@code 413} for bodies over the limit ({@link BodyLimitAggregator}); the
  * {@link IdleTimeout} of HTTP connections; the {@link OriginCheck} of Socket.IO requests; our CORS
  * handler right after the HTTP encoder; an honest {@code Connection: close} on netty-socketio's
@@ -30,6 +30,7 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
     private final FlowLimits limits;
     private final ServerCounters counters;
     private volatile EncoderHandler encoder;
+    private volatile FeathersPacketEncoder packetEncoder;
     private volatile String context;
     private volatile OriginCheck originCheck;
     private volatile int maxHttpContentLength;
@@ -57,11 +58,16 @@ public final class FeathersChannelInitializer extends SocketIOChannelInitializer
         maxHttpContentLength = configuration.getMaxHttpContentLength();
         originCheck = new OriginCheck(cors, context);
         try {
-            encoder = new EncoderHandler(configuration,
-                    new LosslessPacketEncoder(configuration, configuration.getJsonSupport()));
+            packetEncoder = new FeathersPacketEncoder(configuration, configuration.getJsonSupport());
+            encoder = new EncoderHandler(configuration, packetEncoder);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The packet encoder of the server's connections, once started; else null. */
+    public FeathersPacketEncoder packetEncoder() {
+        return packetEncoder;
     }
 
     /** Socket.IO requests refused for their origin so far. */

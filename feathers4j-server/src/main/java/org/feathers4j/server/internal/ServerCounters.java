@@ -8,6 +8,8 @@ public final class ServerCounters {
 
     /** Events handed to clients. */
     public final AtomicLong eventsSent = new AtomicLong();
+    /** Of those, events written to a websocket as one frame shared with other connections (encoded once). */
+    public final AtomicLong eventsSharedFrames = new AtomicLong();
     /** Events not sent because the client's outbound buffer or queue was full. */
     public final AtomicLong eventsDroppedSlowClient = new AtomicLong();
     /** Clients disconnected for staying slow longer than the grace period. */

@@ -6,9 +6,13 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.TransportState;
+import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +22,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.feathers4j.AppService;
 import org.feathers4j.Application;
 import org.feathers4j.Method;
 import org.feathers4j.Params;
+import org.feathers4j.channels.Broadcaster;
 import org.feathers4j.channels.Channels;
 import org.feathers4j.channels.Connection;
 import org.feathers4j.errors.BadRequest;
@@ -54,21 +60,28 @@ public final class SocketTransport {
     private final ObjectMapper json;
     private final FlowLimits limits;
     private final ServerCounters counters;
+    private final SocketEventBroadcaster broadcaster;
 
     /**
      * @param json converts results and event data to JSON trees when they are sent: the library
      *             encodes packets later, on its own thread and in batches, so a snapshot keeps
      *             later changes to the objects out, and an object that cannot be written fails
      *             here, for that message only, instead of inside a batch
+     * @param packetEncoder the started server's packet encoder (null before), with which an event
+     *                      is encoded once for all the connections that get the same data
+     * @param perMessageDeflate whether websocket frames are compressed (then each connection's are its own)
+     * @param maxFramePayload   the library splits larger websocket frames
      */
     public SocketTransport(Application app, Channels channels, Executor executor, ObjectMapper json,
-                           FlowLimits limits, ServerCounters counters) {
+                           FlowLimits limits, ServerCounters counters,
+                           Supplier<FeathersPacketEncoder> packetEncoder, boolean perMessageDeflate, int maxFramePayload) {
         this.app = app;
         this.channels = channels;
         this.executor = executor;
         this.json = json;
         this.limits = limits;
         this.counters = counters;
+        this.broadcaster = new SocketEventBroadcaster(json, packetEncoder, counters, !perMessageDeflate, maxFramePayload);
     }
 
     /** Open Socket.IO connections by transport ({@code "websocket"}, {@code "polling"}). */
@@ -87,7 +100,7 @@ public final class SocketTransport {
     /** Registers the connect/disconnect listeners and one listener per method. */
     public void install(SocketIOServer server) {
         server.addConnectListener(client -> {
-            SocketConnection c = new SocketConnection(client, json, limits, counters);
+            SocketConnection c = new SocketConnection(client, json, limits, counters, broadcaster);
             client.set(CONNECTION, c);
             channels.connect(c);
         });
@@ -239,6 +252,12 @@ public final class SocketTransport {
     static final class SocketConnection extends Connection {
         private final SocketIOClient client;
         private final ClientHead head;
+        /** The head's websocket state (its channel once bound), null if unknown. */
+        private final TransportState websocket;
+        private final boolean sharesPackets;
+        private final SocketEventBroadcaster broadcaster;
+        /** The websocket frame encoder's place in the pipeline, found once; only touched on the channel's loop. */
+        private ChannelHandlerContext frameEncoder;
         private final ObjectMapper json;
         private final FlowLimits limits;
         private final ServerCounters counters;
@@ -257,10 +276,15 @@ public final class SocketTransport {
          */
         volatile boolean open = true;
 
-        SocketConnection(SocketIOClient client, ObjectMapper json, FlowLimits limits, ServerCounters counters) {
+        SocketConnection(SocketIOClient client, ObjectMapper json, FlowLimits limits, ServerCounters counters,
+                         SocketEventBroadcaster broadcaster) {
             super(client.getSessionId().toString(), PROVIDER, headersOf(client));
             this.client = client;
             this.head = headOf(client);
+            this.websocket = LibraryAccess.websocketState(head);
+            // the shared packets are encoded for the default namespace, the only one Feathers uses
+            this.sharesPackets = head != null && Namespace.DEFAULT_NAME.equals(client.getNamespace().getName());
+            this.broadcaster = broadcaster;
             this.json = json;
             this.limits = limits;
             this.counters = counters;
@@ -273,12 +297,9 @@ public final class SocketTransport {
          * events are never dropped (as before), which the debug line says.
          */
         private static ClientHead headOf(SocketIOClient client) {
-            try {
-                return (ClientHead) client.getClass().getMethod("getBaseClient").invoke(client);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.debug("No ClientHead for socket {}: slow-client checks are off for it", client.getSessionId(), e);
-                return null;
-            }
+            ClientHead h = LibraryAccess.head(client);
+            if (h == null) LOG.debug("No ClientHead for socket {}: slow-client checks are off for it", client.getSessionId());
+            return h;
         }
 
         private static Map<String, Object> headersOf(SocketIOClient client) {
@@ -298,6 +319,27 @@ public final class SocketTransport {
          */
         @Override
         public void send(String event, Object data) {
+            if (!admit()) return;
+            sendTree(event, json.valueToTree(data));
+            counters.eventsSent.incrementAndGet();
+        }
+
+        /** Sends the events of a group this connection is in: see {@link SocketEventBroadcaster}. */
+        @Override
+        public Broadcaster broadcaster() {
+            return broadcaster;
+        }
+
+        /** Hands an event (its data a JSON tree already) to the library, for this connection alone. */
+        void sendTree(String event, JsonNode tree) {
+            client.sendEvent(event, tree);
+        }
+
+        /**
+         * Whether an event may go out to this client now; if not (it is slow), the event is counted
+         * as dropped, and a polling client slow for too long is disconnected. Never blocks.
+         */
+        boolean admit() {
             if (isSlow()) {
                 dropped.incrementAndGet();
                 counters.eventsDroppedSlowClient.incrementAndGet();
@@ -313,11 +355,44 @@ public final class SocketTransport {
                             id(), limits.maxQueuedEvents(), limits.slowClientGraceMs());
                     client.disconnect();
                 }
-                return;
+                return false;
             }
             slowSince = 0;
-            client.sendEvent(event, json.valueToTree(data));
-            counters.eventsSent.incrementAndGet();
+            return true;
+        }
+
+        ClientHead head() {
+            return head;
+        }
+
+        /** Whether shared, encoded-once packets can go into this client's queue. */
+        boolean sharesPackets() {
+            return sharesPackets;
+        }
+
+        /**
+         * Where a shared, ready-made websocket frame goes in (the frame encoder's context, so the
+         * write passes on to the socket), or null if this connection must get the event through
+         * its queue: not on websocket (or not on this thread's channel), or something of its own
+         * waits in the queue and must go first. On the channel's event loop only.
+         */
+        ChannelHandlerContext frameEncoderContext() {
+            io.netty.channel.Channel ch = websocketChannel();
+            if (ch == null || !ch.eventLoop().inEventLoop() || !head.getPacketsQueue(Transport.WEBSOCKET).isEmpty()) {
+                return null;
+            }
+            ChannelHandlerContext ctx = frameEncoder;
+            if (ctx == null || ctx.channel() != ch || ctx.isRemoved()) {
+                ctx = ch.pipeline().context(WebSocketFrameEncoder.class);
+                frameEncoder = ctx;
+            }
+            return ctx;
+        }
+
+        /** The websocket channel while it is the transport in use, else null (polling, or not bound yet). */
+        io.netty.channel.Channel websocketChannel() {
+            if (websocket == null || head.getCurrentTransport() != Transport.WEBSOCKET) return null;
+            return websocket.getChannel();
         }
 
         private boolean isSlow() {
