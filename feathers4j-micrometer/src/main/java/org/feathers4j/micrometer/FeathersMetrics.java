@@ -131,6 +131,9 @@ public final class FeathersMetrics implements MeterBinder {
         gauge(registry, now, c, "feathers4j.server.connections", "connections.polling", "open Socket.IO connections",
                 Tags.of("transport", "polling"));
         counter(registry, now, c, "feathers4j.server.events.sent", "eventsSent", "events handed to Socket.IO clients", Tags.empty());
+        counter(registry, now, c, "feathers4j.server.events.shared", "eventsSharedFrames",
+                "events written to websocket clients as one ready-made frame shared by every connection that got the same data",
+                Tags.empty());
         counter(registry, now, c, "feathers4j.server.events.dropped", "eventsDroppedSlowClient",
                 "events not sent to a client", Tags.of("reason", "slow-client"));
         counter(registry, now, c, "feathers4j.server.clients.disconnected", "slowClientsDisconnected",

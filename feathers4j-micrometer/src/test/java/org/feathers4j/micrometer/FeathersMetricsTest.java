@@ -77,6 +77,7 @@ class FeathersMetricsTest {
         assertThat(counter("feathers4j.server.http.responses", "status", "2xx")).isEqualTo(1);
         assertThat(counter("feathers4j.server.http.responses", "status", "4xx")).isEqualTo(1);
         assertThat(registry.get("feathers4j.server.connections").tags("transport", "websocket").gauge().value()).isZero();
+        assertThat(counter("feathers4j.server.events.shared")).isZero();
         assertThat(registry.get("feathers4j.server.calls.in.flight").gauge().value()).isZero();
         assertThat(counter("feathers4j.server.calls.rejected", "reason", "in-flight-limit")).isZero();
         assertThat(registry.get("feathers4j.channels.connections").gauge().value()).isZero();
