@@ -40,7 +40,7 @@ start() {
   done
   local i
   for p in "${ports[@]}"; do
-    for ((i = 0; i < 100; i++)); do redis-cli -h 127.0.0.1 -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    for ((i = 0; i < 300; i++)); do redis-cli -h 127.0.0.1 -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done
   done
   if ! cluster_ok "$base"; then
     local known; known=$(redis-cli -h 127.0.0.1 -p "$base" cluster info | sed -n 's/^cluster_known_nodes:\([0-9]*\).*/\1/p')
@@ -51,12 +51,12 @@ start() {
         || { cat "$dir/create.log" >&2; exit 1; }
     fi
   fi
-  for ((i = 0; i < 300; i++)); do
+  for ((i = 0; i < 900; i++)); do # 90 s: on a loaded machine the cluster bus is slow to agree
     local ok=1; for p in "${ports[@]}"; do cluster_ok "$p" || ok=0; done
     replicas_ok || ok=0
     [ $ok = 1 ] && return 0; sleep 0.1
   done
-  log "cluster on $base.. did not reach cluster_state:ok within 30 s"; exit 1
+  log "cluster on $base.. did not reach cluster_state:ok with 3 synced replicas within 90 s"; exit 1
 }
 
 stop() {

@@ -23,6 +23,8 @@ import org.feathers4j.sync.spi.SyncAdapter;
  *
  * RedisClient client = RedisClient.create();                 // yours: you configure and shut it down
  * app.configure(RedisSync.with(client, SyncOptions.uri("redis://localhost:6379")));
+ *
+ * app.configure(RedisSync.of("redis-cluster://10.0.0.1:7000,10.0.0.2:7000"));   // Redis Cluster, sharded pub/sub
  * }</pre>
  *
  * <p>Ownership: the adapter closes what it opened (with a client given, its two connections) and never what it

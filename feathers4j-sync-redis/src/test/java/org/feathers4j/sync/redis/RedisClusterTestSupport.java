@@ -70,7 +70,7 @@ final class RedisClusterTestSupport {
         /** The port of the master that owns the slot of {@code key} (a channel or a hash-tagged key). */
         int masterOf(String key) throws Exception {
             int slot = SlotHash.getSlot(key);
-            for (String line : cli(base, "cluster", "nodes").split("\n")) {
+            for (String line : liveNodes().split("\n")) {
                 String[] f = line.split(" ");
                 if (!f[2].contains("master") || f[2].contains("fail")) continue;
                 for (int i = 8; i < f.length; i++) {
@@ -82,6 +82,15 @@ final class RedisClusterTestSupport {
                 }
             }
             throw new IllegalStateException("no master owns slot " + slot);
+        }
+
+        /** {@code CLUSTER NODES} as the first node that answers sees it (the base node may be the one killed). */
+        private String liveNodes() throws Exception {
+            for (int port = base; port < base + 6; port++) {
+                String nodes = cli(port, "cluster", "nodes");
+                if (nodes.contains("myself")) return nodes;
+            }
+            throw new IllegalStateException("no node of the cluster on " + base + ".." + (base + 5) + " answers");
         }
 
         /** The node id of the node on {@code port}. */
@@ -110,7 +119,8 @@ final class RedisClusterTestSupport {
                 }
                 Thread.sleep(100);
             }
-            throw new IllegalStateException("no new master for '" + key + "' within " + millis + " ms");
+            throw new IllegalStateException("no new master for '" + key + "' within " + millis + " ms; cluster nodes:\n"
+                    + cli(deadPort == base ? base + 1 : base, "cluster", "nodes"));
         }
 
         private void run(String what) throws Exception {

@@ -73,4 +73,14 @@ class RedisSyncConfigTest {
     void theReadmeDocumentsEverySettingWithItsDefault() throws Exception {
         OptionTableCheck.assertDocumented(Path.of("README.md"), RedisSyncConfig.class);
     }
+
+    @Test
+    void shardedComesFromTheUriOrTheOptionsAndDefaultsToTrue() {
+        assertThat(RedisSyncConfig.from(SyncOptions.uri("redis-cluster://h:7000")).sharded()).isTrue();
+        assertThat(RedisSyncConfig.from(SyncOptions.uri("redis-cluster://h:7000?sharded=false")).sharded()).isFalse();
+        assertThat(RedisSyncConfig.from(SyncOptions.uri("redis-cluster://h:7000").option("sharded", false)).sharded()).isFalse();
+        assertThatThrownBy(() -> RedisSyncConfig.from(SyncOptions.uri("redis-cluster://h:7000?sharded=maybe")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sharded");
+        assertThat(RedisSyncConfig.builder().sharded(false).build().toString()).contains("sharded=false");
+    }
 }

@@ -52,4 +52,27 @@ class RedisUrisTest {
                 .hasMessageContaining("not a valid Redis URI").hasMessageNotContaining("Kq7s3cr")
                 .hasNoCause();
     }
+
+    @Test
+    void clusterUrisListTheSeedsWithTheirCredentialsAndWithoutTheAdaptersOwnParameters() {
+        var seeds = RedisUris.parseCluster("redis-cluster://user:p/w@h1:7000,h2:7001,h3?mode=streams&sharded=false&timeout=3s");
+        assertThat(seeds).extracting(RedisURI::getHost).containsExactly("h1", "h2", "h3");
+        assertThat(seeds).extracting(RedisURI::getPort).containsExactly(7000, 7001, 6379);
+        assertThat(seeds).allMatch(u -> !u.isSsl() && u.getTimeout().getSeconds() == 3);
+        assertThat(seeds.get(1).getCredentialsProvider().resolveCredentials().block().getPassword())
+                .isEqualTo("p/w".toCharArray());
+        assertThat(RedisUris.parseCluster("rediss-cluster://h1:7000")).allMatch(RedisURI::isSsl);
+        assertThat(ClusterClients.isClusterUri(" REDIS-CLUSTER://h:7000")).isTrue();
+        assertThat(ClusterClients.isClusterUri("redis://h:7000")).isFalse();
+    }
+
+    @Test
+    void aClusterUriWhereOneRedisIsExpectedAndTheReverseFailClearly() {
+        assertThatThrownBy(() -> RedisUris.parse("redis-cluster://h1:7000,h2:7001"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RedisClusterClient");
+        assertThatThrownBy(() -> RedisUris.parseCluster("redis://h1:7000"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a cluster URI");
+        assertThatThrownBy(() -> RedisUris.parseCluster("redis-cluster://:Kq7s3cr@"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("Kq7s3cr");
+    }
 }
