@@ -39,12 +39,16 @@ public final class Bench {
         Path root;
         boolean plot = true;
         boolean profile = false;
-        String jvmOpts = "-Xmx512m -XX:+UseSerialGC";
+        /** The JVM settings README.md recommends for an instance that mostly relays events (its "JVM settings"). */
+        String jvmOpts = "-Xmx512m -Xms32m -XX:+UseSerialGC";
         Duration idle = Duration.ofSeconds(5);
         boolean quick;
-        List<Integer> fanoutClients = List.of(5_000);
-        int fanoutEvents = 50;
-        int fanoutWarmup = 5;
+        /** The issue's N; 15,000 clients take ~1 min per side to connect. */
+        List<Integer> fanoutClients = List.of(1_500, 5_000, 15_000);
+        int fanoutEvents = 30;
+        /** Enough for C2 to finish compiling the fan-out path on both sides (5 left it compiling during the measured events). */
+        int fanoutWarmup = 30;
+        int fanoutReps = 2;
         List<String> fanoutSides = List.of("feathers4j", "node-feathers");
         /** Jars put first on the class path of the side {@code feathers4j-before}, e.g. main's server and channels. */
         String fanoutBeforeCp;
@@ -66,11 +70,14 @@ public final class Bench {
                         o.reps = 1;
                         o.fanoutClients = List.of(500);
                         o.fanoutEvents = 10;
+                        o.fanoutWarmup = 5;
+                        o.fanoutReps = 1;
                     }
                     case "--fanout-clients" -> o.fanoutClients =
                             Arrays.stream(args[++i].split(",")).map(v -> Integer.parseInt(v.trim().replace("_", ""))).toList();
                     case "--fanout-events" -> o.fanoutEvents = Integer.parseInt(args[++i]);
                     case "--fanout-warmup" -> o.fanoutWarmup = Integer.parseInt(args[++i]);
+                    case "--fanout-reps" -> o.fanoutReps = Integer.parseInt(args[++i]);
                     case "--fanout-sides" -> o.fanoutSides = Arrays.asList(args[++i].split(","));
                     case "--fanout-before-cp" -> o.fanoutBeforeCp = args[++i];
                     case "--fanout-broker" -> o.fanoutBroker = args[++i];
@@ -101,9 +108,9 @@ public final class Bench {
             }
             if (o.out == null) o.out = o.root.resolve("benchmarks/results");
             if (o.fanoutClients.isEmpty() || o.fanoutClients.stream().anyMatch(n -> n < 1 || n > 20_000) || o.fanoutEvents < 1
-                    || o.fanoutWarmup < 1 || !Fanout.SIDES.containsAll(o.fanoutSides)) {
-                throw new IllegalArgumentException("--fanout-clients must be 1..20,000 (a list: 1500,5000), --fanout-events and"
-                        + " --fanout-warmup positive, --fanout-sides among " + Fanout.SIDES);
+                    || o.fanoutWarmup < 1 || o.fanoutReps < 1 || !Fanout.SIDES.containsAll(o.fanoutSides)) {
+                throw new IllegalArgumentException("--fanout-clients must be 1..20,000 (a list: 1500,5000), --fanout-events,"
+                        + " --fanout-warmup and --fanout-reps positive, --fanout-sides among " + Fanout.SIDES);
             }
         if (o.events < 1 || o.latencyEvents < 1 || o.reps < 1 || o.inflight < 1 || o.rate < 1 || o.warmup < 0) {
                 throw new IllegalArgumentException("counts must be positive\n" + usage());
@@ -132,11 +139,12 @@ public final class Bench {
                                         (feathers4j-redis, feathers-sync-amqp, raw-java-nats, raw-node, redis, ...)
                   --out DIR             where latest.md and latest.png go (default benchmarks/results)
                   --no-plot             no PNG
-                  --fanout-clients N,.. Socket.IO clients of the fan-out run, over 3 instances (default 5,000;
-                                        --quick: 500); a list (1500,5000,15000) runs each; the run needs
+                  --fanout-clients N,.. Socket.IO clients of the fan-out run, over 3 instances (default
+                                        1500,5000,15000; --quick: 500); each N runs; the run needs
                                         feathers4j-server on the class path
-                  --fanout-events N     events of the fan-out run (default 50; --quick: 10)
-                  --fanout-warmup N     unmeasured events before them (default 5)
+                  --fanout-events N     measured events of the fan-out run (default 30; --quick: 10)
+                  --fanout-warmup N     unmeasured events before them (default 30; --quick: 5)
+                  --fanout-reps N       repetitions of each side and N (default 2; --quick: 1)
                   --fanout-sides a,b    feathers4j (Java instances) and/or node-feathers (Feathers 5 +
                                         @feathersjs/socketio + feathers-sync, Redis only); default both,
                                         side by side for each N; feathers4j-before: Java instances with
@@ -147,7 +155,7 @@ public final class Bench {
                   --profile             JFR recording of the Java instances in the first repetition,
                                         summarised into DIR/profile-<config>.txt
                   --jvm-opts "..."      options of the Java instance JVMs
-                                        (default -Xmx512m -XX:+UseSerialGC)
+                                        (default -Xmx512m -Xms32m -XX:+UseSerialGC, README.md's "JVM settings")
                   --idle-seconds N      a phase ends when no receiver progressed for N s (default 5;
                                         6×N before the first event arrived)""";
     }
@@ -235,19 +243,21 @@ public final class Bench {
         }
         List<Fanout.Result> fanout = new ArrayList<>();
         if (opts.fanout && (opts.only.isEmpty() || opts.only.contains("fanout"))) {
-            for (int k = 0; k < opts.fanoutClients.size(); k++) {
-                int n = opts.fanoutClients.get(k);
-                // alternate which side goes first, so a drift of the machine's load does not favour one
-                List<String> sides = new ArrayList<>(opts.fanoutSides);
-                if (k % 2 == 1) java.util.Collections.reverse(sides);
-                for (String side : sides) {
-                    String why = Fanout.unavailable(opts, side, schemes, nodeReady);
-                    if (why != null) {
-                        fanout.add(Fanout.Result.skipped(side + ": " + why));
-                        log("  skip fan-out %s: %s", side, why);
-                    } else {
-                        log("  fan-out %s, %,d clients; load %s", side, n, Report.loadAverage());
-                        fanout.add(new Fanout(opts, logs, javaBin, side, n).run());
+            int round = 0;
+            for (int n : opts.fanoutClients) {
+                for (int rep = 1; rep <= opts.fanoutReps; rep++, round++) {
+                    // alternate which side goes first, so a drift of the machine's load does not favour one
+                    List<String> sides = new ArrayList<>(opts.fanoutSides);
+                    if (round % 2 == 1) java.util.Collections.reverse(sides);
+                    for (String side : sides) {
+                        String why = Fanout.unavailable(opts, side, schemes, nodeReady);
+                        if (why != null) {
+                            if (rep == 1) fanout.add(Fanout.Result.skipped(side + ": " + why));
+                            log("  skip fan-out %s: %s", side, why);
+                        } else {
+                            log("  fan-out %s, %,d clients, rep %d; load %s", side, n, rep, Report.loadAverage());
+                            fanout.add(new Fanout(opts, logs, javaBin, side, n, rep).run());
+                        }
                     }
                 }
             }

@@ -40,6 +40,8 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
             }
             out.add(new BenchConfig("feathers-sync-" + b, FS, b, true, "sync"));
             out.add(new BenchConfig("raw-java-" + b, RAW_JAVA, b, false, "raw-" + b));
+            // what RabbitMQ costs with feathers4j-amqp's no-loss settings, without feathers4j
+            if (b.equals("amqp")) out.add(new BenchConfig("raw-java-durable-amqp", RAW_JAVA, b, false, "raw-amqp-durable"));
             out.add(new BenchConfig("raw-node-" + b, RAW_NODE, b, true, "raw-" + b));
         }
         // Kafka: durable only, no Node feathers-sync adapter; the raw baseline is kafka-clients with the same producer settings

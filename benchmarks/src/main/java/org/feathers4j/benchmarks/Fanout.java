@@ -45,29 +45,42 @@ final class Fanout {
      * @param side                   {@code feathers4j} or {@code node-feathers}
      * @param firstLastP50Ms         median of the first ten and of the last ten measured events (ms; NaN if fewer than 20)
      * @param instancesCpuMsConnect  CPU time of the three instances while the clients connected (ms)
+     * @param rep                    the repetition (from 1)
+     * @param instancesIdleCpuPct    CPU of the three instances holding the clients with no event, in the last
+     *                               settle window before the measured events (% of one core)
+     * @param settleSec              time from the end of the warm-up until the instances' CPU settled
      */
     record Result(String skipped, String error, int clients, int events, int incomplete, double[] latencyMs,
                   double connectSec, double[] rssMiB, double[] peakMiB, double[] heapMiB, double clientsRssMiB, String broker,
                   double instancesCpuMsPerEvent, double clientsCpuMsPerEvent, String side, double[] firstLastP50Ms,
-                  double instancesCpuMsConnect) {
+                  double instancesCpuMsConnect, int rep, double instancesIdleCpuPct, double settleSec) {
         static Result skipped(String why) {
-            return new Result(why, null, 0, 0, 0, null, 0, null, null, null, 0, null, 0, 0, null, null, 0);
+            return new Result(why, null, 0, 0, 0, null, 0, null, null, null, 0, null, 0, 0, null, null, 0, 0, 0, 0);
         }
 
-        static Result failed(String why, int clients, String broker, String side) {
-            return new Result(null, why, clients, 0, 0, null, 0, null, null, null, 0, broker, 0, 0, side, null, 0);
+        static Result failed(String why, int clients, String broker, String side, int rep) {
+            return new Result(null, why, clients, 0, 0, null, 0, null, null, null, 0, broker, 0, 0, side, null, 0, rep, 0, 0);
+        }
+
+        boolean measured() {
+            return skipped == null && error == null;
         }
     }
 
     private static final int WARM_UP_EVENT = 1_000_000;
+    private static final Duration SETTLE_WINDOW = Duration.ofSeconds(3);
+    private static final double SETTLED_PCT = 3.0;
+    private static final Duration MAX_SETTLE = Duration.ofSeconds(90);
 
     private final Bench.Options opts;
     private final Path logs;
     private final String javaBin;
     private final String side;
     private final int clientCount;
+    private final int rep;
 
-    Fanout(Bench.Options opts, Path logs, String javaBin, String side, int clientCount) {
+    Fanout(Bench.Options opts, Path logs, String javaBin, String side, int clientCount, int rep) {
+        this.rep = rep;
         this.opts = opts;
         this.logs = logs;
         this.javaBin = javaBin;
@@ -94,7 +107,7 @@ final class Fanout {
 
     Result run() {
         String broker = opts.fanoutBroker;
-        String key = "f4jbench-" + ProcessHandle.current().pid() + "-fanout-" + side + "-" + clientCount;
+        String key = "f4jbench-" + ProcessHandle.current().pid() + "-fanout-" + side + "-" + clientCount + "-" + rep;
         int warmUp = Math.max(1, opts.fanoutWarmup);
         List<Child> instances = new ArrayList<>();
         Child clients = null;
@@ -148,6 +161,23 @@ final class Fanout {
                 clients.call("WAIT " + (WARM_UP_EVENT + w) + " 10000", "GOT", Duration.ofSeconds(20));
                 Thread.sleep(50);
             }
+            // Settle: the JIT goes on compiling what the warm-up made hot long after it (C2 got ~10-15 % of a
+            // core per instance for a minute at 5,000 clients, measured); the measured events start once the
+            // instances' CPU with no event falls below SETTLED_PCT over a window, or after MAX_SETTLE. The
+            // last window's CPU is reported (the cost of holding N clients), and the time it took.
+            long settleT0 = System.nanoTime();
+            double idleCpuPct;
+            while (true) {
+                long cpu0 = 0;
+                for (Child c : instances) cpu0 += c.sample().cpuTicks();
+                long w0 = System.nanoTime();
+                Thread.sleep(SETTLE_WINDOW.toMillis());
+                long cpu1 = 0;
+                for (Child c : instances) cpu1 += c.sample().cpuTicks();
+                idleCpuPct = (cpu1 - cpu0) * 100.0 / ProcStats.TICKS_PER_SECOND / ((System.nanoTime() - w0) / 1e9);
+                if (idleCpuPct < SETTLED_PCT || System.nanoTime() - settleT0 >= MAX_SETTLE.toNanos()) break;
+            }
+            double settleSec = (System.nanoTime() - settleT0) / 1e9;
             long clientsCpu0 = clients.sample().cpuTicks();
             long instancesCpu0 = 0;
             for (Child c : instances) instancesCpu0 += c.sample().cpuTicks();
@@ -198,10 +228,10 @@ final class Fanout {
                             + " CPU/event %.0f ms; RSS %.0f/%.0f/%.0f MiB", side, clientCount, opts.fanoutEvents, latMs[0], latMs[1],
                     incomplete, connectSec, instancesCpuMs, rss[0], rss[1], rss[2]);
             return new Result(null, null, clientCount, opts.fanoutEvents, incomplete, latMs, connectSec, rss, peak, heap,
-                    clientsRss, broker, instancesCpuMs, clientsCpuMs, side, firstLast, connectCpuMs);
+                    clientsRss, broker, instancesCpuMs, clientsCpuMs, side, firstLast, connectCpuMs, rep, idleCpuPct, settleSec);
         } catch (Exception e) {
             Bench.log("  fan-out %s FAILED: %s", side, e.getMessage());
-            return Result.failed(e.getMessage(), clientCount, broker, side);
+            return Result.failed(e.getMessage(), clientCount, broker, side, rep);
         } finally {
             if (clients != null) clients.close();
             for (Child c : instances) c.close();

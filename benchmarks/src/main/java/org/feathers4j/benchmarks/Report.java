@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,33 +42,95 @@ final class Report {
         if (fanout.isEmpty()) return;
         sb.append("\n## Fan-out\n\n");
         sb.append(fmt("Per side and N: 3 server instances synced through %s, N Socket.IO clients (websocket, one Node process) "
-                + "spread over them, all in one channel; %d unmeasured then %d measured events created one at a time on A; "
+                + "spread over them, all in one channel; %d unmeasured events, a wait until the instances' CPU settles (below 3 %% "
+                + "of a core over 3 s with no event, at most 90 s: the JVM's JIT goes on compiling after the warm-up), then %d "
+                + "measured events created one at a time on A; "
                 + "time from just before `create` to the last client having the event. Side `feathers4j`: Java instances "
                 + "(`%s`); `node-feathers`: Feathers 5 + `@feathersjs/socketio` + feathers-sync. The sides run one after "
-                + "the other for each N (alternating which goes first).%n%n", opts.fanoutBroker, opts.fanoutWarmup,
-                opts.fanoutEvents, opts.jvmOpts));
+                + "the other for each N and repetition (alternating which goes first); %d repetition(s).%n%n", opts.fanoutBroker,
+                opts.fanoutWarmup, opts.fanoutEvents, opts.jvmOpts, opts.fanoutReps));
+        fanoutSummary(sb);
         sb.append("| side | clients | last client has it: p50 / p99 / max (ms) | p50 first 10 → last 10 (ms) | not at every client | "
                 + "connect (s) / instances' CPU for it (s) | CPU ms per event: 3 instances / client process | "
+                + "settle after warm-up (s) / 3 instances' CPU then, no event (% of a core) | "
                 + "heap after GC A / B / C (MiB) | RSS with clients → peak, A / B / C (MiB) | client process peak RSS (MiB) |\n");
-        sb.append("|---|---:|---|---|---:|---|---|---|---|---:|\n");
+        sb.append("|---|---:|---|---|---:|---|---|---:|---|---|---:|\n");
         for (Fanout.Result f : fanout) {
             if (f.skipped() != null) {
-                sb.append("| ").append(f.skipped()).append(" | | | | | | | | | |\n");
+                sb.append("| ").append(f.skipped()).append(" | | | | | | | | | | |\n");
                 continue;
             }
             if (f.error() != null) {
-                sb.append(fmt("| %s | %,d | failed: %s | | | | | | | |%n", f.side(), f.clients(), f.error()));
+                sb.append(fmt("| %s (rep %d) | %,d | failed: %s | | | | | | | | |%n", f.side(), f.rep(), f.clients(), f.error()));
                 continue;
             }
             double[] l = f.latencyMs();
             double[] fl = f.firstLastP50Ms();
-            sb.append(fmt("| %s | %,d | %s / %s / %s | %s → %s | %d | %.1f / %.1f | %.0f / %.0f | %.0f / %.0f / %.0f | "
-                            + "%.0f→%.0f / %.0f→%.0f / %.0f→%.0f | %.0f |%n", f.side(), f.clients(),
+            sb.append(fmt("| %s (rep %d) | %,d | %s / %s / %s | %s → %s | %d | %.1f / %.1f | %.0f / %.0f | %.0f / %.1f%% | %.0f / %.0f / %.0f | "
+                            + "%.0f→%.0f / %.0f→%.0f / %.0f→%.0f | %.0f |%n", f.side(), f.rep(), f.clients(),
                     ms(l[0]), ms(l[1]), ms(l[2]), ms(fl[0]), ms(fl[1]), f.incomplete(), f.connectSec(), f.instancesCpuMsConnect() / 1000,
-                    f.instancesCpuMsPerEvent(), f.clientsCpuMsPerEvent(), f.heapMiB()[0], f.heapMiB()[1], f.heapMiB()[2],
+                    f.instancesCpuMsPerEvent(), f.clientsCpuMsPerEvent(), f.settleSec(), f.instancesIdleCpuPct(), f.heapMiB()[0], f.heapMiB()[1], f.heapMiB()[2],
                     f.rssMiB()[0], f.peakMiB()[0], f.rssMiB()[1], f.peakMiB()[1], f.rssMiB()[2], f.peakMiB()[2],
                     f.clientsRssMiB()));
         }
+    }
+
+    /**
+     * Per N, feathers4j against Node Feathers: each figure as the value of every repetition and
+     * their ratio (feathers4j / Node; below 1 is better for every figure here).
+     */
+    private void fanoutSummary(StringBuilder sb) {
+        java.util.TreeSet<Integer> ns = new java.util.TreeSet<>();
+        for (Fanout.Result f : fanout) if (f.measured()) ns.add(f.clients());
+        List<String[]> figures = List.of(new String[] {"last client p99 (ms)", "p99"}, new String[] {"last client p50 (ms)", "p50"},
+                new String[] {"CPU per event, 3 instances (ms)", "cpu"},
+                new String[] {"settle after the warm-up: until the instances' CPU < 3 % of a core (s)", "settle"},
+                new String[] {"connect N clients (s)", "connect"},
+                new String[] {"RSS of A with clients (MiB)", "rss"});
+        boolean any = false;
+        StringBuilder t = new StringBuilder();
+        t.append("| clients | figure | feathers4j, each repetition | node-feathers, each repetition | feathers4j / Node (median of reps) |\n");
+        t.append("|---:|---|---|---|---:|\n");
+        for (int n : ns) {
+            for (String[] fig : figures) {
+                List<Double> j = fanoutFigure("feathers4j", n, fig[1]);
+                List<Double> node = fanoutFigure("node-feathers", n, fig[1]);
+                if (j.isEmpty() || node.isEmpty()) continue;
+                any = true;
+                t.append(fmt("| %,d | %s | %s | %s | ×%.2f |%n", n, fig[0], joined(j), joined(node), median(j) / median(node)));
+            }
+        }
+        if (!any) return;
+        sb.append("feathers4j against Node Feathers (ratios of medians; below ×1.00 feathers4j is ahead):\n\n").append(t).append('\n');
+    }
+
+    private List<Double> fanoutFigure(String side, int n, String figure) {
+        List<Double> out = new ArrayList<>();
+        for (Fanout.Result f : fanout) {
+            if (!f.measured() || f.clients() != n || !side.equals(f.side())) continue;
+            out.add(switch (figure) {
+                case "p99" -> f.latencyMs()[1];
+                case "p50" -> f.latencyMs()[0];
+                case "cpu" -> f.instancesCpuMsPerEvent();
+                case "connect" -> f.connectSec();
+                case "settle" -> f.settleSec();
+                default -> f.rssMiB()[0];
+            });
+        }
+        return out;
+    }
+
+    private static String joined(List<Double> v) {
+        List<String> s = new ArrayList<>();
+        for (double d : v) s.add(d >= 100 ? fmt("%,.0f", d) : fmt("%.1f", d));
+        return String.join(", ", s);
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        java.util.Collections.sort(s);
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
     }
 
     /** {@code /proc/loadavg}'s three load averages. */

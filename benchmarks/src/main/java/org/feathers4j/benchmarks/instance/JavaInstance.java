@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * ← QUIT                                → BYE, then exits
  * </pre>
  *
- * <p>Usage: {@code JavaInstance <sync|raw-redis|raw-amqp|raw-nats|raw-kafka> <uri> <key>}
+ * <p>Usage: {@code JavaInstance <sync|sync-batch|raw-redis|raw-amqp|raw-amqp-durable|raw-nats|raw-kafka> <uri> <key>}
  * or {@code JavaInstance fanout <uri> <key> <port>} (a Socket.IO server too).
  */
 public final class JavaInstance {
@@ -41,14 +41,15 @@ public final class JavaInstance {
         PrintStream proto = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // only protocol lines on stdout
         if (args.length < 3) {
-            System.err.println("usage: JavaInstance <sync|sync-batch|raw-redis|raw-amqp|raw-nats|raw-kafka> <uri> <key>");
+            System.err.println("usage: JavaInstance <sync|sync-batch|raw-redis|raw-amqp|raw-amqp-durable|raw-nats|raw-kafka> <uri> <key>");
             System.exit(2);
         }
         Driver driver = switch (args[0]) {
             case "sync" -> new SyncDriver(args[1], args[2], false);
             case "sync-batch" -> new SyncDriver(args[1], args[2], true);
             case "raw-redis" -> new RawRedisDriver(args[1], args[2]);
-            case "raw-amqp" -> new RawAmqpDriver(args[1], args[2]);
+            case "raw-amqp" -> new RawAmqpDriver(args[1], args[2], false);
+            case "raw-amqp-durable" -> new RawAmqpDriver(args[1], args[2], true);
             case "raw-nats" -> new RawNatsDriver(args[1], args[2]);
             case "raw-kafka" -> new RawKafkaDriver(args[1], args[2]);
             case "fanout" -> newFanout(args);
