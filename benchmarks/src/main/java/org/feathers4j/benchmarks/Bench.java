@@ -40,7 +40,7 @@ public final class Bench {
         boolean plot = true;
         boolean profile = false;
         /** The JVM settings README.md recommends for an instance that mostly relays events (its "JVM settings"). */
-        String jvmOpts = "-Xmx512m -Xms32m -XX:+UseSerialGC";
+        String jvmOpts = "-Xmx512m -Xmn32m -XX:+UseSerialGC";
         Duration idle = Duration.ofSeconds(5);
         boolean quick;
         /** The issue's N; 15,000 clients take ~1 min per side to connect. */
@@ -155,7 +155,7 @@ public final class Bench {
                   --profile             JFR recording of the Java instances in the first repetition,
                                         summarised into DIR/profile-<config>.txt
                   --jvm-opts "..."      options of the Java instance JVMs
-                                        (default -Xmx512m -Xms32m -XX:+UseSerialGC, README.md's "JVM settings")
+                                        (default -Xmx512m -Xmn32m -XX:+UseSerialGC, README.md's "JVM settings")
                   --idle-seconds N      a phase ends when no receiver progressed for N s (default 5;
                                         6×N before the first event arrived)""";
     }
