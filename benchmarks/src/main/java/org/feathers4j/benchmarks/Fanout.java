@@ -161,7 +161,7 @@ final class Fanout {
                 clients.call("WAIT " + (WARM_UP_EVENT + w) + " 10000", "GOT", Duration.ofSeconds(20));
                 Thread.sleep(50);
             }
-            // Settle: the JIT goes on compiling what the warm-up made hot long after it (C2 got ~10-15 % of a
+            // Settle: the JIT goes on compiling what the warm-up made hot long after it (C2 got 10-18 % of a
             // core per instance for a minute at 5,000 clients, measured); the measured events start once the
             // instances' CPU with no event falls below SETTLED_PCT over a window, or after MAX_SETTLE. The
             // last window's CPU is reported (the cost of holding N clients), and the time it took.
