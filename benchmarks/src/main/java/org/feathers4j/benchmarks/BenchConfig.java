@@ -8,16 +8,19 @@ import java.util.List;
  * or raw Node client) through which broker.
  *
  * @param name   e.g. {@code feathers4j-redis}
- * @param family {@code feathers4j}, {@code feathers4j batch} (option {@code batch} on), {@code feathers4j durable}
+ * @param family {@code feathers4j}, {@code feathers4j batch} (option {@code batch} on), {@code feathers4j direct}
+ *               (Redis option {@code directDelivery} on), {@code feathers4j durable}
  *               (Redis Streams, NATS JetStream) and {@code feathers4j durable batch}, {@code feathers-sync}, {@code raw Java} or {@code raw Node}
  * @param broker {@code redis}, {@code amqp}, {@code nats}, {@code kafka}, ...
  * @param node   whether the instances are Node processes
- * @param mode   the instance's mode argument: {@code sync}, {@code sync-batch} or {@code raw-<broker>}
+ * @param mode   the instance's mode argument: {@code sync}, {@code sync-batch}, {@code sync-direct} or {@code raw-<broker>}
  */
 record BenchConfig(String name, String family, String broker, boolean node, String mode) {
 
     static final String F4J = "feathers4j";
     static final String F4J_BATCH = "feathers4j batch";
+    /** Redis pub/sub with {@code directDelivery}: listeners on Lettuce's I/O thread, no hand-off to a delivery thread. */
+    static final String F4J_DIRECT = "feathers4j direct";
     /** The durable mode of the broker's adapter: Redis Streams, NATS JetStream. */
     static final String F4J_DURABLE = "feathers4j durable";
     static final String F4J_DURABLE_BATCH = "feathers4j durable batch";
@@ -32,6 +35,7 @@ record BenchConfig(String name, String family, String broker, boolean node, Stri
         List<BenchConfig> out = new ArrayList<>();
         for (String b : List.of("redis", "amqp", "nats")) {
             out.add(new BenchConfig("feathers4j-" + b, F4J, b, false, "sync"));
+            if (b.equals("redis")) out.add(new BenchConfig("feathers4j-direct-redis", F4J_DIRECT, b, false, "sync-direct"));
             // NATS publishes complete at once (no broker acknowledgement), so nothing is ever in flight to batch behind
             if (!b.equals("nats")) out.add(new BenchConfig("feathers4j-batch-" + b, F4J_BATCH, b, false, "sync-batch"));
             if (!b.equals("amqp")) { // AMQP's only mode is durable already

@@ -23,9 +23,9 @@ final class Plot {
 
     private static final int W = 1200;
     private static final int H = 820;
-    private static final String[] FAMILIES = {BenchConfig.F4J, BenchConfig.F4J_BATCH, BenchConfig.F4J_DURABLE,
+    private static final String[] FAMILIES = {BenchConfig.F4J, BenchConfig.F4J_DIRECT, BenchConfig.F4J_BATCH, BenchConfig.F4J_DURABLE,
             BenchConfig.F4J_DURABLE_BATCH, BenchConfig.FS, BenchConfig.RAW_JAVA, BenchConfig.RAW_NODE};
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd), new Color(0x17becf),
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0x17becf),
             new Color(0xff7f0e), new Color(0x7f7f7f), new Color(0xbcbcbc)};
 
     private Plot() {

@@ -172,10 +172,12 @@ final class Report {
         if (!versions.isEmpty()) sb.append("- Brokers: ").append(String.join(", ", versions.values())).append("\n");
         sb.append(String.format(Locale.ROOT, "- Method: 3 instance processes per configuration (A creates and gets its own events back; B and C receive); "
                 + "warm-up %,d events; burst %,d creates with at most %d in flight, throughput = events received ÷ (last receipt − burst start), "
-                + "minimum of B and C; latency: %,d creates paced at %d/s, from just before `create` on A to the event on B and C "
+                + "minimum of B and C; latency: %,d creates paced at %d/s, %s, from just before `create` on A to the event on B and C "
                 + "(CLOCK_MONOTONIC on both sides); RSS from /proc VmRSS once ready and VmHWM at the end; CPU = utime+stime during the burst (also of the broker's server process, as %% of one core over the burst) "
                 + "per 1,000 events; median of %d repetition(s), configurations interleaved.%n%n",
-                opts.warmup, opts.events, opts.inflight, opts.latencyEvents, opts.rate, opts.reps));
+                opts.warmup, opts.events, opts.inflight, opts.latencyEvents, opts.rate,
+                opts.pacedWarmup > 0 ? String.format(Locale.ROOT, "after %,d unmeasured ones at that rate (the JIT compiles the paced path)", opts.pacedWarmup)
+                        : "right after the burst (`--paced-warmup 0`)", opts.reps));
 
         if (results.stream().anyMatch(Results.ConfigResult::hasFigures)) {
             sb.append("| config | ev/s to each other instance | vs feathers-sync | lost | dup | out of order "

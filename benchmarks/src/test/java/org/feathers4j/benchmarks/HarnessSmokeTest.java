@@ -22,7 +22,7 @@ class HarnessSmokeTest {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void smallRunMeasuresEveryEventAndWritesTheReport(@TempDir Path out) throws Exception {
         Bench.Options o = Bench.Options.parse(new String[] {
-            "--events", "200", "--latency-events", "100", "--rate", "500", "--warmup", "50", "--reps", "1",
+            "--events", "200", "--latency-events", "100", "--rate", "500", "--warmup", "50", "--paced-warmup", "100", "--reps", "1",
             "--idle-seconds", "5", "--configs", "feathers4j-redis,raw-java-redis,feathers-sync-redis", "--out", out.toString()
         });
         String cp = System.getProperty("surefire.test.class.path");

@@ -80,6 +80,8 @@ public final class FeathersMetrics implements MeterBinder {
         counter(registry, now, c, "feathers4j.sync.reconnects", "reconnects", "reconnections to the broker", Tags.empty());
         counter(registry, now, c, "feathers4j.sync.buffer.overflow", "bufferDropped",
                 "messages dropped because the buffer of a disconnected adapter was full", Tags.empty());
+        counter(registry, now, c, "feathers4j.sync.deliveries.slow", "slowDirectDeliveries",
+                "direct deliveries that held the broker client's I/O thread over 100 ms", Tags.empty());
         if (now.containsKey("dropped")) {
             // "dropped" counts every incoming drop; the listed reasons are parts of it, "invalid" the rest
             FunctionCounter.builder("feathers4j.sync.messages.dropped", app, a -> invalid(a.sync().counters()))

@@ -41,12 +41,13 @@ public final class JavaInstance {
         PrintStream proto = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // only protocol lines on stdout
         if (args.length < 3) {
-            System.err.println("usage: JavaInstance <sync|sync-batch|raw-redis|raw-amqp|raw-amqp-durable|raw-nats|raw-kafka> <uri> <key>");
+            System.err.println("usage: JavaInstance <sync|sync-batch|sync-direct|raw-redis|raw-amqp|raw-amqp-durable|raw-nats|raw-kafka> <uri> <key>");
             System.exit(2);
         }
         Driver driver = switch (args[0]) {
             case "sync" -> new SyncDriver(args[1], args[2], false);
             case "sync-batch" -> new SyncDriver(args[1], args[2], true);
+            case "sync-direct" -> new SyncDriver(args[1], args[2], false).option("directDelivery", "true");
             case "raw-redis" -> new RawRedisDriver(args[1], args[2]);
             case "raw-amqp" -> new RawAmqpDriver(args[1], args[2], false);
             case "raw-amqp-durable" -> new RawAmqpDriver(args[1], args[2], true);
@@ -116,6 +117,8 @@ public final class JavaInstance {
         Semaphore slots = new Semaphore(inflight);
         AtomicInteger errors = new AtomicInteger();
         long intervalNs = perSecond > 0 ? 1_000_000_000L / perSecond : 0;
+        String dump = intervalNs > 0 ? System.getProperty("feathers4j.bench.latdump") : null;
+        long[] sendDone = dump != null ? new long[count] : null; // when send() returned: a slow send shows here
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             if (intervalNs > 0) {
@@ -138,11 +141,22 @@ public final class JavaInstance {
                 slots.release();
             }
             if (intervalNs > 0) driver.flush(); // paced: every event goes out at once
+            if (sendDone != null) sendDone[i] = System.nanoTime();
         }
         driver.flush();
         slots.acquire(inflight);
         long end = System.nanoTime();
         slots.release(inflight);
+        if (sendDone != null) {
+            // n, when it was due, when send() returned (benchmarks/README.md: lining slow events up with their cause)
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < count; i++) sb.append(i).append('\t').append(start + i * intervalNs).append('\t').append(sendDone[i]).append('\n');
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dump, ProcessHandle.current().pid() + "-" + phase + "-sent.tsv"), sb);
+            } catch (java.io.IOException e) {
+                System.err.println("latdump: " + e);
+            }
+        }
         return "DONE " + start + " " + end + " " + errors.get();
     }
 }

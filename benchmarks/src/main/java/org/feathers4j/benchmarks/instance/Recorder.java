@@ -15,6 +15,7 @@ public final class Recorder {
     private int expected;
     private BitSet seen = new BitSet();
     private long[] latency = new long[0];
+    private long[] arrival = new long[0];
     private int received;
     private int duplicates;
     private int outOfOrder;
@@ -29,6 +30,7 @@ public final class Recorder {
         this.expected = expected;
         this.seen = new BitSet(expected);
         this.latency = new long[expected];
+        this.arrival = new long[expected];
         this.received = 0;
         this.duplicates = 0;
         this.outOfOrder = 0;
@@ -61,6 +63,7 @@ public final class Recorder {
         if (n < maxN) outOfOrder++;
         else maxN = n;
         latency[n] = nowNs - sentNs;
+        arrival[n] = nowNs;
     }
 
     /** {@code STATS received duplicates outOfOrder firstNs lastNs foreign}. */
@@ -77,6 +80,26 @@ public final class Recorder {
             sb.append(latency[n]);
             first = false;
         }
+        dump();
         return sb.toString();
+    }
+
+    /**
+     * With {@code -Dfeathers4j.bench.latdump=DIR}: writes {@code n sentNs arrivalNs} of each event of the
+     * phase to {@code DIR/<pid>-<phase>.tsv}, so that slow events can be lined up with pauses in GC and
+     * safepoint logs (decorator {@code tn}: the same clock as {@code System.nanoTime()}).
+     */
+    private void dump() {
+        String dir = System.getProperty("feathers4j.bench.latdump");
+        if (dir == null) return;
+        StringBuilder sb = new StringBuilder();
+        for (int n = seen.nextSetBit(0); n >= 0; n = seen.nextSetBit(n + 1)) {
+            sb.append(n).append('\t').append(arrival[n] - latency[n]).append('\t').append(arrival[n]).append('\n');
+        }
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dir, ProcessHandle.current().pid() + "-" + phase + ".tsv"), sb);
+        } catch (java.io.IOException e) {
+            System.err.println("latdump: " + e);
+        }
     }
 }

@@ -19,6 +19,7 @@ class SyncDriver implements Driver {
     private final String uri;
     private final String key;
     private final boolean batch;
+    private final Map<String, Object> extra = new LinkedHashMap<>();
     protected final Application app = new Application();
     private AppService messages;
 
@@ -26,6 +27,12 @@ class SyncDriver implements Driver {
         this.uri = uri;
         this.key = key;
         this.batch = batch;
+    }
+
+    /** An adapter option for this configuration, e.g. {@code directDelivery}; before {@link #start}. */
+    SyncDriver option(String name, Object value) {
+        extra.put(name, value);
+        return this;
     }
 
     @Override
@@ -40,6 +47,7 @@ class SyncDriver implements Driver {
             }
         });
         SyncOptions options = SyncOptions.uri(uri).key(key).batch(batch);
+        extra.forEach(options::option);
         extraOptions(System.getenv("FEATHERS4J_BENCH_SYNC_OPTIONS")).forEach(options::option);
         app.configure(Sync.of(options));
         app.sync().ready().get(60, TimeUnit.SECONDS);

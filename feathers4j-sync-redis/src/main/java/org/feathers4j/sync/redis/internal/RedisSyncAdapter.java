@@ -59,7 +59,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         // sharded pub/sub is a cluster feature; one Redis keeps classic pub/sub (what feathers-sync speaks)
         boolean sharded = config.sharded() && source.endpoint() != null && source.endpoint().isCluster();
         this.tasks = new Tasks(this::unexpectedError);
-        this.subscriber = new Subscriber(this, tasks, channel, options, sharded);
+        this.subscriber = new Subscriber(this, tasks, channel, options, sharded, config.directDelivery());
         this.publisher = new Publisher(this, tasks, channel, options.bufferSize(), sharded,
                 source.endpoint() != null && source.endpoint().isCluster());
         this.connector = new Connector(this, tasks, subscriber, delay(config), source);
@@ -263,7 +263,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         if (unexpected(what, error)) release();
     }
 
-    /** A received message, on the delivery thread. */
+    /** A received message, on the delivery thread (or, with direct delivery, Lettuce's I/O thread). */
     void handle(byte[] message) {
         if (!isClosed()) deliver(message);
     }
@@ -302,6 +302,7 @@ public final class RedisSyncAdapter extends AbstractSyncAdapter {
         c.put("deliveryQueueBytes", subscriber.queuedBytes());
         c.put("deliveryQueuePeak", subscriber.queuePeak());
         c.put("deliveryDropped", subscriber.queueDropped());
+        c.put("slowDirectDeliveries", subscriber.slowDirectDeliveries());
         return c;
     }
 

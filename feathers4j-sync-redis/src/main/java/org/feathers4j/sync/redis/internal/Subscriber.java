@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The subscription: SUBSCRIBE on the pub/sub connection, the listener that follows it, and the hand-off of
  * received messages to the delivery thread, which passes them to sync in order, so that listeners never run on
- * (or block) Lettuce's I/O threads. On the adapter's own channels (see {@link OwnChannels}) the delivery thread is
+ * (or block) Lettuce's I/O threads; with direct delivery ({@code RedisSyncConfig.directDelivery}) there is no
+ * delivery thread and sync gets each message on the I/O thread that read it. On the adapter's own channels (see {@link OwnChannels}) the delivery thread is
  * woken once per socket read; otherwise per message. The hand-off is a {@link DeliveryQueue} bounded by
  * {@link SyncOptions#deliveryQueueSize()} and {@link SyncOptions#deliveryQueueBytes()}: Redis pushes pub/sub
  * messages as fast as they are published, and a flood must not grow the heap without limit.
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
+    /** Direct delivery: a delivery that holds the I/O thread longer than this is counted and logged. */
+    static final long SLOW_DELIVERY_MILLIS = 100;
+    private static final long SLOW_WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RedisSyncAdapter adapter;
     private final Tasks tasks;
@@ -51,9 +55,13 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
     private volatile boolean subscribed;
     private volatile boolean inFlight;
     private volatile DeliveryQueue delivery;
+    private final boolean direct;
+    private final AtomicLong slowDirect = new AtomicLong();
+    private volatile long lastSlowWarn;
 
-    Subscriber(RedisSyncAdapter adapter, Tasks tasks, byte[] channel, SyncOptions options, boolean sharded) {
+    Subscriber(RedisSyncAdapter adapter, Tasks tasks, byte[] channel, SyncOptions options, boolean sharded, boolean direct) {
         this.sharded = sharded;
+        this.direct = direct;
         this.slot = SlotHash.getSlot(channel);
         this.adapter = adapter;
         this.tasks = tasks;
@@ -67,9 +75,36 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
         handOffPerRead = true;
     }
 
-    /** Starts the delivery thread. */
+    /** Starts the delivery thread; none with direct delivery. */
     void start() {
-        delivery = new DeliveryQueue(RedisSyncAdapter.TYPE, queueSize, queueBytes, adapter::handle);
+        if (!direct) delivery = new DeliveryQueue(RedisSyncAdapter.TYPE, queueSize, queueBytes, adapter::handle);
+    }
+
+    /**
+     * Direct delivery: hands the message to sync on this I/O thread (what a listener throws stops in the adapter's
+     * {@code deliver}, logged, and never reaches Lettuce's read loop); a delivery over {@link #SLOW_DELIVERY_MILLIS}
+     * is counted and logged (every 10 s at most), since it held up the thread.
+     */
+    private void deliverHere(byte[] message) {
+        long start = System.nanoTime();
+        adapter.handle(message);
+        long took = System.nanoTime() - start;
+        if (took > TimeUnit.MILLISECONDS.toNanos(SLOW_DELIVERY_MILLIS)) {
+            long n = slowDirect.incrementAndGet();
+            long now = System.nanoTime();
+            if (n == 1 || now - lastSlowWarn >= SLOW_WARN_EVERY_NANOS) {
+                lastSlowWarn = now;
+                LOG.warn("redis sync: with directDelivery on, delivering one event held Lettuce's I/O thread for {} ms "
+                        + "(no reading of the subscription meanwhile); {} such delivery(ies) so far (slowDirectDeliveries). "
+                        + "Make the listeners return at once, or turn directDelivery off",
+                        TimeUnit.NANOSECONDS.toMillis(took), n);
+            }
+        }
+    }
+
+    /** Direct delivery: deliveries that held the I/O thread over {@link #SLOW_DELIVERY_MILLIS}. */
+    long slowDirectDeliveries() {
+        return slowDirect.get();
     }
 
     /** The channel. */
@@ -177,6 +212,10 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
     public void message(byte[] ch, byte[] message) {
         if (!Arrays.equals(ch, channel) || adapter.stopped()) return;
         // per read: the delivery thread is woken in readComplete(), once for all this read brought
+        if (direct) {
+            deliverHere(message);
+            return;
+        }
         DeliveryQueue d = delivery;
         if (d != null) d.offer(message, !handOffPerRead); // full: dropped, counted and logged by the queue
     }
