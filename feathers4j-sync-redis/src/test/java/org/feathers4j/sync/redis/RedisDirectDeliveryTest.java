@@ -82,8 +82,11 @@ class RedisDirectDeliveryTest {
             for (int i = 0; i < 20; i++) a.service("messages").create(Map.of("n", i)).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 20);
             assertThat(got).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
-            assertThat(b.sync().counters()).containsEntry("slowDirectDeliveries", 1L).containsEntry("gaps", 0L);
-            assertThat(log.lines("held Lettuce's I/O thread")).hasSize(1);
+            // at least the 300 ms one (a loaded machine may stall another delivery past 100 ms too)
+            assertThat(b.sync().counters().get("slowDirectDeliveries")).isGreaterThanOrEqualTo(1L);
+            assertThat(b.sync().counters()).containsEntry("gaps", 0L);
+            assertThat(log.lines("held Lettuce's I/O thread")).as("the first one logged, then at most every 10 s")
+                    .isNotEmpty().allMatch(l -> l.contains("slowDirectDeliveries"));
             assertThat(log.lines("the message handler threw")).hasSize(1);
         }
         assertThat(b.sync().state()).isEqualTo(org.feathers4j.SyncState.CONNECTED);
