@@ -44,11 +44,6 @@ public final class RedisSyncConfig {
     public static final String DEFAULT_CLIENT_NAME = "feathers4j-sync";
     /** How events travel: {@link Mode#PUBSUB} (Redis pub/sub, what Node feathers-sync speaks). */
     public static final Mode DEFAULT_MODE = Mode.PUBSUB;
-    /** Pub/sub mode: whether received events are delivered on Lettuce's I/O thread rather than the delivery thread. */
-    public boolean directDelivery() {
-        return directDelivery;
-    }
-
     /** Streams mode: the entries the stream keeps at least ({@code XADD … MAXLEN ~}): 100,000. */
     public static final long DEFAULT_STREAM_MAX_LENGTH = 100_000;
     /** Streams mode: how long the stream keeps entries besides the length limit ({@code XTRIM MINID ~}); zero: off. */
@@ -255,6 +250,11 @@ public final class RedisSyncConfig {
         return sharded;
     }
 
+    /** Pub/sub mode: whether received events are delivered on Lettuce's I/O thread rather than the delivery thread. */
+    public boolean directDelivery() {
+        return directDelivery;
+    }
+
     /** Streams mode: the entries the stream keeps at least (approximate trimming at each XADD). */
     public long streamMaxLength() {
         return streamMaxLength;
@@ -415,13 +415,12 @@ public final class RedisSyncConfig {
          *
          * <p>Off, each socket read hands its messages to the adapter's delivery thread, which wakes up to pass them
          * to the listeners; on, that hand-off and its wake-up are saved: on this project's 2-core benchmark machine
-         * the p99 latency at 500 events/s fell from about 1.4–1.9× feathers-sync's to about 0.7–1.0× (module
-         * README, "Direct delivery"). The price: the listeners of every synced event (service event listeners,
-         * channels, hooks of the event) then run on Lettuce's I/O thread, so one that blocks (JDBC, a blocking HTTP
-         * call, a lock) stops this instance from reading its subscription meanwhile, and may delay its publishes,
-         * which can share that thread; Redis disconnects a subscriber whose unread output passes its
-         * {@code client-output-buffer-limit pubsub} (events then show as gaps). A delivery that holds the thread
-         * over 100 ms is counted
+         * the p99 latency at 500 events/s was lower in every repetition, by 12 % at the median (module README,
+         * "Direct delivery"). The price: the listeners of every synced event (service event listeners, channels)
+         * then run on Lettuce's I/O thread, so one that blocks (JDBC, a blocking HTTP call, a lock) stops this
+         * instance from reading its subscription meanwhile, and may delay its publishes, which can share that
+         * thread; Redis disconnects a subscriber whose unread output passes its {@code client-output-buffer-limit
+         * pubsub} (events then show as gaps). A delivery that holds the thread over 100 ms is counted
          * ({@code slowDirectDeliveries}) and logged. Turn it on only when every listener returns at once.
          */
         public Builder directDelivery(boolean on) {

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * The subscription: SUBSCRIBE on the pub/sub connection, the listener that follows it, and the hand-off of
  * received messages to the delivery thread, which passes them to sync in order, so that listeners never run on
  * (or block) Lettuce's I/O threads; with direct delivery ({@code RedisSyncConfig.directDelivery}) there is no
- * delivery thread and sync gets each message on the I/O thread that read it. On the adapter's own channels (see {@link OwnChannels}) the delivery thread is
- * woken once per socket read; otherwise per message. The hand-off is a {@link DeliveryQueue} bounded by
+ * delivery thread and sync gets each message on the I/O thread that read it. On the adapter's own channels (see
+ * {@link OwnChannels}) the delivery thread is woken once per socket read; otherwise per message. The hand-off is a {@link DeliveryQueue} bounded by
  * {@link SyncOptions#deliveryQueueSize()} and {@link SyncOptions#deliveryQueueBytes()}: Redis pushes pub/sub
  * messages as fast as they are published, and a flood must not grow the heap without limit.
  *
@@ -211,11 +211,11 @@ final class Subscriber extends RedisPubSubAdapter<byte[], byte[]> {
     @Override
     public void message(byte[] ch, byte[] message) {
         if (!Arrays.equals(ch, channel) || adapter.stopped()) return;
-        // per read: the delivery thread is woken in readComplete(), once for all this read brought
         if (direct) {
             deliverHere(message);
             return;
         }
+        // per read: the delivery thread is woken in readComplete(), once for all this read brought
         DeliveryQueue d = delivery;
         if (d != null) d.offer(message, !handOffPerRead); // full: dropped, counted and logged by the queue
     }
