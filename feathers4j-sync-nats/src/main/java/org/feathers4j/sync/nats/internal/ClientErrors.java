@@ -40,7 +40,7 @@ final class ClientErrors implements ErrorListener {
             adapter.unexpectedLater(exp);
             return;
         }
-        adapter.clientError(NatsFailures.of(NatsFailures.reason(exp), "NATS client: " + clean(exp.getMessage()), exp));
+        adapter.clientError(NatsFailures.clientException(exp, adapter.where()));
         if (!adapter.isStopped()) LOG.debug("nats sync: client exception on {}: {}", adapter.where(), clean(exp.getMessage()));
     }
 

@@ -358,7 +358,7 @@ public final class JetStreamSyncAdapter extends AbstractSyncAdapter {
                 schedule(() -> unexpectedError("client", exp), 0);
                 return;
             }
-            recordError(NatsFailures.of(NatsFailures.reason(exp), "NATS client: " + clean(exp.getMessage()), exp));
+            recordError(NatsFailures.clientException(exp, where));
             if (!isClosed()) LOG.debug("nats sync: client exception on {}: {}", where, clean(exp.getMessage()));
         }
 

@@ -38,6 +38,18 @@ final class NatsFailures {
         return Reason.INTERNAL;
     }
 
+    /**
+     * A client exception reported by jnats' error listener, as the adapter's last error. Unreachable: worded like
+     * the connect loop's own report (server named, "unreachable"), which the listener may overtake while
+     * connection attempts fail; else "NATS client: " and the client's message.
+     */
+    static SyncException clientException(Exception exp, String where) {
+        Reason reason = reason(exp);
+        String detail = clean(exp.getMessage());
+        return of(reason, reason == Reason.UNREACHABLE ? "NATS server " + where + " unreachable: " + detail
+                : "NATS client: " + detail, exp);
+    }
+
     /** What kind of failure an error line of the server ({@code -ERR ...}) is. */
     static Reason serverErrorReason(String error) {
         String e = error == null ? "" : error.toLowerCase(Locale.ROOT);

@@ -68,4 +68,16 @@ class ClientOptionsTest {
         assertThat(NatsFailures.serverErrorReason("Maximum Payload Violation")).isEqualTo(Reason.PROTOCOL);
         assertThat(NatsFailures.of(Reason.UNREACHABLE, "m", null).type()).isEqualTo("nats");
     }
+
+    @Test
+    void aClientExceptionWhileUnreachableNamesTheServerLikeTheConnectLoop() {
+        // jnats' error listener may report a refused connection after the connect loop did: the last error
+        // must still say which server is unreachable (NatsOutageTest read "NATS client: Connection refused" once)
+        var refused = NatsFailures.clientException(new java.net.ConnectException("Connection refused"), "nats://127.0.0.1:4999");
+        assertThat(refused.reason()).isEqualTo(Reason.UNREACHABLE);
+        assertThat(refused.getMessage()).contains("unreachable").contains("nats://127.0.0.1:4999").contains("Connection refused");
+        var other = NatsFailures.clientException(new IllegalStateException("odd"), "nats://127.0.0.1:4999");
+        assertThat(other.reason()).isEqualTo(Reason.INTERNAL);
+        assertThat(other.getMessage()).isEqualTo("NATS client: odd");
+    }
 }
