@@ -151,11 +151,7 @@ public final class JavaInstance {
             // n, when it was due, when send() returned (benchmarks/README.md: lining slow events up with their cause)
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < count; i++) sb.append(i).append('\t').append(start + i * intervalNs).append('\t').append(sendDone[i]).append('\n');
-            try {
-                java.nio.file.Files.writeString(java.nio.file.Path.of(dump, ProcessHandle.current().pid() + "-" + phase + "-sent.tsv"), sb);
-            } catch (java.io.IOException e) {
-                System.err.println("latdump: " + e);
-            }
+            Recorder.writeDump(dump, phase + "-sent", sb);
         }
         return "DONE " + start + " " + end + " " + errors.get();
     }

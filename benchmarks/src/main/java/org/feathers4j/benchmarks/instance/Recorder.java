@@ -96,8 +96,13 @@ public final class Recorder {
         for (int n = seen.nextSetBit(0); n >= 0; n = seen.nextSetBit(n + 1)) {
             sb.append(n).append('\t').append(arrival[n] - latency[n]).append('\t').append(arrival[n]).append('\n');
         }
+        writeDump(dir, phase, sb);
+    }
+
+    /** Writes {@code DIR/<pid>-<name>.tsv} of a latdump; a failure is reported on stderr, never thrown. */
+    static void writeDump(String dir, String name, CharSequence tsv) {
         try {
-            java.nio.file.Files.writeString(java.nio.file.Path.of(dir, ProcessHandle.current().pid() + "-" + phase + ".tsv"), sb);
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dir, ProcessHandle.current().pid() + "-" + name + ".tsv"), tsv);
         } catch (java.io.IOException e) {
             System.err.println("latdump: " + e);
         }
