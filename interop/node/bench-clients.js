@@ -19,16 +19,25 @@ if (!(total > 0) || urls.length === 0) {
 const now = () => Number(process.hrtime.bigint())
 const out = (line) => process.stdout.write(line + '\n')
 
-const got = new Map() // n → { count, last }
+const got = new Map() // n → { count, first, last, polls }
 const waiters = new Map() // n → resolve
+// how many turns of the event loop delivered an event: each turn's I/O callbacks run before its
+// setImmediate callbacks, so one immediate per turn that had a delivery counts the turns; a server
+// whose writes arrive spread out costs this process more turns (and CPU) for the same frames
+let turnSeen = false
 function onEvent (data) {
   const t = now()
   if (!data || typeof data.n !== 'number') return
   let g = got.get(data.n)
-  if (!g) { g = { count: 0, last: 0 }; got.set(data.n, g) }
+  if (!g) { g = { count: 0, first: t, last: 0, polls: 0 }; got.set(data.n, g) }
+  if (!turnSeen) { turnSeen = true; g.polls++; setImmediate(() => { turnSeen = false }) }
   g.count++
   g.last = t
-  if (g.count === total && waiters.has(data.n)) { waiters.get(data.n)(); waiters.delete(data.n) }
+  if (g.count === total) {
+    // diagnostics on stderr (the harness keeps it in the clients' log): spread of arrival and turns
+    console.error(`event ${data.n}: ${total} clients, first to last ${((g.last - g.first) / 1e6).toFixed(1)} ms, ${g.polls} loop turns`)
+    if (waiters.has(data.n)) { waiters.get(data.n)(); waiters.delete(data.n) }
+  }
 }
 
 const sockets = []
