@@ -50,6 +50,8 @@ public final class Bench {
         int fanoutEvents = 30;
         /** Enough for C2 to finish compiling the fan-out path on both sides (5 left it compiling during the measured events). */
         int fanoutWarmup = 30;
+        /** Least time between the warm-up and the measured events, whatever the instances' CPU (both sides idle as long). */
+        int fanoutSettleMinSec = 0;
         int fanoutReps = 2;
         List<String> fanoutSides = List.of("feathers4j", "node-feathers");
         /** Jars put first on the class path of the side {@code feathers4j-before}, e.g. main's server and channels. */
@@ -80,6 +82,7 @@ public final class Bench {
                             Arrays.stream(args[++i].split(",")).map(v -> Integer.parseInt(v.trim().replace("_", ""))).toList();
                     case "--fanout-events" -> o.fanoutEvents = Integer.parseInt(args[++i]);
                     case "--fanout-warmup" -> o.fanoutWarmup = Integer.parseInt(args[++i]);
+                    case "--fanout-settle-min" -> o.fanoutSettleMinSec = Integer.parseInt(args[++i]);
                     case "--fanout-reps" -> o.fanoutReps = Integer.parseInt(args[++i]);
                     case "--fanout-sides" -> o.fanoutSides = Arrays.asList(args[++i].split(","));
                     case "--fanout-before-cp" -> o.fanoutBeforeCp = args[++i];
@@ -112,9 +115,10 @@ public final class Bench {
             }
             if (o.out == null) o.out = o.root.resolve("benchmarks/results");
             if (o.fanoutClients.isEmpty() || o.fanoutClients.stream().anyMatch(n -> n < 1 || n > 20_000) || o.fanoutEvents < 1
-                    || o.fanoutWarmup < 1 || o.fanoutReps < 1 || !Fanout.SIDES.containsAll(o.fanoutSides)) {
+                    || o.fanoutWarmup < 1 || o.fanoutReps < 1 || o.fanoutSettleMinSec < 0 || !Fanout.SIDES.containsAll(o.fanoutSides)) {
                 throw new IllegalArgumentException("--fanout-clients must be 1..20,000 (a list: 1500,5000), --fanout-events,"
-                        + " --fanout-warmup and --fanout-reps positive, --fanout-sides among " + Fanout.SIDES);
+                        + " --fanout-warmup and --fanout-reps positive, --fanout-settle-min not negative, --fanout-sides among "
+                        + Fanout.SIDES);
             }
         if (o.events < 1 || o.latencyEvents < 1 || o.reps < 1 || o.inflight < 1 || o.rate < 1 || o.warmup < 0 || o.pacedWarmup < 0) {
                 throw new IllegalArgumentException("counts must be positive\n" + usage());
@@ -148,6 +152,9 @@ public final class Bench {
                                         feathers4j-server on the class path
                   --fanout-events N     measured events of the fan-out run (default 30; --quick: 10)
                   --fanout-warmup N     unmeasured events before them (default 30; --quick: 5)
+                  --fanout-settle-min S least seconds between the warm-up and the measured events, even
+                                        when the instances' CPU settled sooner (default 0); gives both
+                                        sides the same idle time before the measured events
                   --fanout-reps N       repetitions of each side and N (default 2; --quick: 1)
                   --fanout-sides a,b    feathers4j (Java instances) and/or node-feathers (Feathers 5 +
                                         @feathersjs/socketio + feathers-sync, Redis only); default both,

@@ -175,7 +175,9 @@ final class Fanout {
                 long cpu1 = 0;
                 for (Child c : instances) cpu1 += c.sample().cpuTicks();
                 idleCpuPct = (cpu1 - cpu0) * 100.0 / ProcStats.TICKS_PER_SECOND / ((System.nanoTime() - w0) / 1e9);
-                if (idleCpuPct < SETTLED_PCT || System.nanoTime() - settleT0 >= MAX_SETTLE.toNanos()) break;
+                long waited = System.nanoTime() - settleT0;
+                long least = Duration.ofSeconds(opts.fanoutSettleMinSec).toNanos();
+                if ((idleCpuPct < SETTLED_PCT && waited >= least) || waited >= Math.max(MAX_SETTLE.toNanos(), least)) break;
             }
             double settleSec = (System.nanoTime() - settleT0) / 1e9;
             long clientsCpu0 = clients.sample().cpuTicks();

@@ -43,12 +43,13 @@ final class Report {
         sb.append("\n## Fan-out\n\n");
         sb.append(fmt("Per side and N: 3 server instances synced through %s, N Socket.IO clients (websocket, one Node process) "
                 + "spread over them, all in one channel; %d unmeasured events, a wait until the instances' CPU settles (below 3 %% "
-                + "of a core over 3 s with no event, at most 90 s: the JVM's JIT goes on compiling after the warm-up), then %d "
+                + "of a core over 3 s with no event, at most 90 s: the JVM's JIT goes on compiling after the warm-up)%s, then %d "
                 + "measured events created one at a time on A; "
                 + "time from just before `create` to the last client having the event. Side `feathers4j`: Java instances "
                 + "(`%s`); `node-feathers`: Feathers 5 + `@feathersjs/socketio` + feathers-sync. The sides run one after "
                 + "the other for each N and repetition (alternating which goes first); %d repetition(s).%n%n", opts.fanoutBroker,
-                opts.fanoutWarmup, opts.fanoutEvents, opts.jvmOpts, opts.fanoutReps));
+                opts.fanoutWarmup, opts.fanoutSettleMinSec == 0 ? "" : " of at least " + opts.fanoutSettleMinSec + " s",
+                opts.fanoutEvents, opts.jvmOpts, opts.fanoutReps));
         fanoutSummary(sb);
         sb.append("| side | clients | last client has it: p50 / p99 / max (ms) | p50 first 10 → last 10 (ms) | not at every client | "
                 + "connect (s) / instances' CPU for it (s) | CPU ms per event: 3 instances / client process | "
