@@ -22,8 +22,8 @@ const out = (line) => process.stdout.write(line + '\n')
 const got = new Map() // n → { count, first, last, polls }
 const waiters = new Map() // n → resolve
 // how many turns of the event loop delivered an event: each turn's I/O callbacks run before its
-// setImmediate callbacks, so one immediate per turn that had a delivery counts the turns; a server
-// whose writes arrive spread out costs this process more turns (and CPU) for the same frames
+// setImmediate callbacks, so one immediate per turn that had a delivery counts the turns (to see
+// whether a server whose writes arrive spread out costs this process more turns for the same frames)
 let turnSeen = false
 function onEvent (data) {
   const t = now()
