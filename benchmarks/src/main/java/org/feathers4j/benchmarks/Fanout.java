@@ -166,6 +166,8 @@ final class Fanout {
             // instances' CPU with no event falls below SETTLED_PCT over a window, or after MAX_SETTLE. The
             // last window's CPU is reported (the cost of holding N clients), and the time it took.
             long settleT0 = System.nanoTime();
+            long least = Duration.ofSeconds(opts.fanoutSettleMinSec).toNanos();
+            long limit = Math.max(MAX_SETTLE.toNanos(), least);
             double idleCpuPct;
             while (true) {
                 long cpu0 = 0;
@@ -176,8 +178,7 @@ final class Fanout {
                 for (Child c : instances) cpu1 += c.sample().cpuTicks();
                 idleCpuPct = (cpu1 - cpu0) * 100.0 / ProcStats.TICKS_PER_SECOND / ((System.nanoTime() - w0) / 1e9);
                 long waited = System.nanoTime() - settleT0;
-                long least = Duration.ofSeconds(opts.fanoutSettleMinSec).toNanos();
-                if ((idleCpuPct < SETTLED_PCT && waited >= least) || waited >= Math.max(MAX_SETTLE.toNanos(), least)) break;
+                if ((idleCpuPct < SETTLED_PCT && waited >= least) || waited >= limit) break;
             }
             double settleSec = (System.nanoTime() - settleT0) / 1e9;
             long clientsCpu0 = clients.sample().cpuTicks();
