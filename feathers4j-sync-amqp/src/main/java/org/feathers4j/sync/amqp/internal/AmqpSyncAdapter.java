@@ -404,7 +404,14 @@ public final class AmqpSyncAdapter extends AbstractSyncAdapter {
                         // keep the queue for the next run; acknowledge what was delivered so it is not delivered again
                         try {
                             String tag = ch.consumer().getConsumerTag();
-                            if (tag != null) ch.sub().basicCancel(tag);
+                            if (tag != null) {
+                                ch.sub().basicCancel(tag);
+                                // deliveries queued before the cancel are still being emitted: ack them too
+                                if (!ch.consumer().awaitCancelled(5_000)) {
+                                    LOG.warn("amqp sync: the consumer's cancellation was not confirmed within 5 s on close;"
+                                            + " events delivered after it may be delivered again to the next run");
+                                }
+                            }
                         } catch (IOException | RuntimeException e) {
                             LOG.debug("amqp sync: could not cancel the consumer on close: {}", e.toString());
                         }

@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +23,8 @@ final class Consumer extends DefaultConsumer {
     private final AtomicLong redelivered;
     private long latest; // highest delivery tag handled; guarded by this
     private long acked;  // highest delivery tag acknowledged; guarded by this
+    // amqp-client dispatches cancel-ok after the deliveries it had queued before it: once it came, none is left
+    private final CountDownLatch cancelled = new CountDownLatch(1);
 
     Consumer(Channel channel, AmqpSyncAdapter adapter, int prefetch, AtomicLong received, AtomicLong redelivered) {
         super(channel);
@@ -56,6 +60,19 @@ final class Consumer extends DefaultConsumer {
         } catch (Throwable e) {
             adapter.submit(() -> adapter.unexpectedError("ack", e), 0); // not under this consumer's lock
         }
+    }
+
+    @Override
+    public void handleCancelOk(String consumerTag) {
+        cancelled.countDown();
+    }
+
+    /**
+     * Waits until this consumer's cancellation was confirmed, i.e. until every delivery dispatched before it
+     * was handled (an event emitted but not yet acknowledged would be delivered again to the next run).
+     */
+    boolean awaitCancelled(long timeoutMs) throws InterruptedException {
+        return cancelled.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
